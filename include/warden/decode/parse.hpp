@@ -1,0 +1,246 @@
+#ifndef WARDEN_DECODE_PARSE_HPP
+#define WARDEN_DECODE_PARSE_HPP
+
+// parse() reads untrusted JSON text with the limits a server needs. Unlike boost::json::parse,
+// which keeps the last of two equal keys, it rejects duplicates: {"amount":1,"amount":1000} must
+// not mean one thing to a validator and another to a handler.
+
+#include <warden/decode/error.hpp>
+#include <warden/decode/result.hpp>
+#include <warden/detail/decode_context.hpp>
+
+#include <boost/json/basic_parser_impl.hpp>
+#include <boost/json/value.hpp>
+#include <boost/json/value_stack.hpp>
+
+#include <algorithm>
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace warden {
+
+struct parse_options {
+    std::size_t max_bytes = 4 * 1024 * 1024;
+    std::size_t max_depth = 64;
+};
+
+namespace detail {
+
+// Builds the DOM through boost::json::value_stack, and keeps each open object's keys to find
+// duplicates and each open container's position to name where a problem is.
+class checked_handler {
+public:
+    static constexpr std::size_t max_object_size = boost::json::object::max_size();
+    static constexpr std::size_t max_array_size = boost::json::array::max_size();
+    static constexpr std::size_t max_key_size = boost::json::string::max_size();
+    static constexpr std::size_t max_string_size = boost::json::string::max_size();
+
+    checked_handler(unsigned char* temp, std::size_t temp_size) : st({}, temp, temp_size) {}
+
+    boost::json::value_stack st;
+    std::string duplicate_path; // set when a duplicate key stopped the parse
+
+    bool on_document_begin(boost::system::error_code&) { return true; }
+    bool on_document_end(boost::system::error_code&) { return true; }
+
+    bool on_object_begin(boost::system::error_code&) {
+        enter_value();
+        frames_.push_back({keys_.size(), arena_.size(), 0, false});
+        return true;
+    }
+    bool on_object_end(std::size_t n, boost::system::error_code& ec) {
+        frame& f = frames_.back();
+        if (has_duplicate(f)) {
+            duplicate_path = pointer_to_duplicate(f);
+            ec = boost::json::error::extra_data; // any error stops the parser; the path says why
+            return false;
+        }
+        keys_.resize(f.first_key);
+        arena_.resize(f.arena_start);
+        frames_.pop_back();
+        st.push_object(n);
+        return true;
+    }
+    bool on_array_begin(boost::system::error_code&) {
+        enter_value();
+        frames_.push_back({keys_.size(), arena_.size(), 0, true});
+        return true;
+    }
+    bool on_array_end(std::size_t n, boost::system::error_code&) {
+        frames_.pop_back();
+        st.push_array(n);
+        return true;
+    }
+    bool on_key_part(boost::json::string_view s, std::size_t, boost::system::error_code&) {
+        if (!in_key_) {
+            key_start_ = arena_.size();
+            in_key_ = true;
+        }
+        arena_.append(s.data(), s.size());
+        st.push_chars(s);
+        return true;
+    }
+    bool on_key(boost::json::string_view s, std::size_t, boost::system::error_code&) {
+        if (!in_key_) key_start_ = arena_.size();
+        in_key_ = false;
+        arena_.append(s.data(), s.size());
+        keys_.push_back({key_start_, arena_.size() - key_start_});
+        st.push_key(s);
+        return true;
+    }
+    bool on_string_part(boost::json::string_view s, std::size_t, boost::system::error_code&) {
+        if (!in_string_) {
+            enter_value();
+            in_string_ = true;
+        }
+        st.push_chars(s);
+        return true;
+    }
+    bool on_string(boost::json::string_view s, std::size_t, boost::system::error_code&) {
+        if (!in_string_) enter_value();
+        in_string_ = false;
+        st.push_string(s);
+        return true;
+    }
+    bool on_number_part(boost::json::string_view, boost::system::error_code&) { return true; }
+    bool on_int64(std::int64_t i, boost::json::string_view, boost::system::error_code&) {
+        enter_value();
+        st.push_int64(i);
+        return true;
+    }
+    bool on_uint64(std::uint64_t u, boost::json::string_view, boost::system::error_code&) {
+        enter_value();
+        st.push_uint64(u);
+        return true;
+    }
+    bool on_double(double d, boost::json::string_view, boost::system::error_code&) {
+        enter_value();
+        st.push_double(d);
+        return true;
+    }
+    bool on_bool(bool b, boost::system::error_code&) {
+        enter_value();
+        st.push_bool(b);
+        return true;
+    }
+    bool on_null(boost::system::error_code&) {
+        enter_value();
+        st.push_null();
+        return true;
+    }
+    bool on_comment_part(boost::json::string_view, boost::system::error_code&) { return true; }
+    bool on_comment(boost::json::string_view, boost::system::error_code&) { return true; }
+
+private:
+    struct span {
+        std::size_t offset, size;
+    };
+    struct frame {
+        std::size_t first_key;   // index into keys_ of this object's first key
+        std::size_t arena_start; // arena_ size when the object opened
+        std::size_t next_index;  // arrays: index of the next element
+        bool is_array;
+    };
+
+    std::string_view key_at(const span& k) const { return {arena_.data() + k.offset, k.size}; }
+
+    // Counts array elements so that a path can name them.
+    void enter_value() {
+        if (!frames_.empty() && frames_.back().is_array) ++frames_.back().next_index;
+    }
+
+    bool has_duplicate(const frame& f) {
+        std::size_t n = keys_.size() - f.first_key;
+        if (n < 2) return false;
+        auto first = keys_.begin() + static_cast<std::ptrdiff_t>(f.first_key);
+        if (n <= 16) {
+            for (auto i = first; i != keys_.end(); ++i)
+                for (auto j = i + 1; j != keys_.end(); ++j)
+                    if (key_at(*i) == key_at(*j)) {
+                        dup_ = key_at(*i);
+                        return true;
+                    }
+            return false;
+        }
+        // Large objects: sort a copy of the spans so the check stays O(n log n) for hostile input.
+        sorted_.assign(first, keys_.end());
+        std::sort(sorted_.begin(), sorted_.end(), [&](const span& a, const span& b) { return key_at(a) < key_at(b); });
+        for (std::size_t i = 1; i < sorted_.size(); ++i)
+            if (key_at(sorted_[i]) == key_at(sorted_[i - 1])) {
+                dup_ = key_at(sorted_[i]);
+                return true;
+            }
+        return false;
+    }
+
+    // The pointer to the second occurrence of the duplicated key.
+    std::string pointer_to_duplicate(const frame& dup_frame) const {
+        std::string p;
+        for (const frame& f : frames_) {
+            if (&f == &dup_frame) break;
+            const frame& child = *(&f + 1);
+            if (f.is_array) {
+                p += '/';
+                p += std::to_string(f.next_index - 1);
+            } else {
+                // The key of an open object that leads to the child is the last key it has read.
+                append_pointer_token(p, key_at(keys_[child.first_key - 1]));
+            }
+        }
+        append_pointer_token(p, dup_);
+        return p;
+    }
+
+    std::vector<frame> frames_;
+    std::vector<span> keys_;
+    std::vector<span> sorted_;
+    std::string arena_;
+    std::string_view dup_;
+    std::size_t key_start_ = 0;
+    bool in_key_ = false;
+    bool in_string_ = false;
+};
+
+inline error parse_error(error_code code, std::string message) { return error{"", code, std::move(message)}; }
+
+} // namespace detail
+
+// Parses JSON text into a value, enforcing options.max_bytes and options.max_depth and
+// rejecting duplicate keys and invalid UTF-8. On failure the single error says what and where.
+inline result<boost::json::value> parse(std::string_view text, const parse_options& options = {},
+                                        boost::json::storage_ptr sp = {}) {
+    if (text.size() > options.max_bytes)
+        return std::vector<error>{detail::parse_error(
+            error_code::too_large, "(root): the document is " + std::to_string(text.size()) +
+                                       " bytes, more than the limit of " + std::to_string(options.max_bytes))};
+    boost::json::parse_options po;
+    po.max_depth = options.max_depth;
+    // Like boost::json::parse, keep the parser's scratch space on the stack.
+    unsigned char temp[4096];
+    boost::json::basic_parser<detail::checked_handler> p(po, temp, sizeof(temp));
+    p.handler().st.reset(std::move(sp));
+    boost::system::error_code ec;
+    std::size_t used = p.write_some(false, text.data(), text.size(), ec);
+    if (!ec && used != text.size()) ec = boost::json::error::extra_data;
+    if (ec) {
+        if (!p.handler().duplicate_path.empty()) {
+            std::string path = std::move(p.handler().duplicate_path);
+            std::string message = path + ": duplicate key; each key may appear only once in an object";
+            return std::vector<error>{error{std::move(path), error_code::duplicate_key, std::move(message)}};
+        }
+        if (ec == boost::json::error::too_deep)
+            return std::vector<error>{detail::parse_error(
+                error_code::too_deep,
+                "(root): the document nests deeper than the limit of " + std::to_string(options.max_depth))};
+        return std::vector<error>{detail::parse_error(
+            error_code::invalid_json, "(root): not valid JSON at byte " + std::to_string(used) + " (" +
+                                          ec.message() + ")")};
+    }
+    return p.handler().st.release();
+}
+
+} // namespace warden
+
+#endif

@@ -1,0 +1,81 @@
+#ifndef WARDEN_DETAIL_TYPE_WALK_HPP
+#define WARDEN_DETAIL_TYPE_WALK_HPP
+
+// Compile-time walks over a type and everything it contains, for the checks that look deeper
+// than one member: "every field is supported", "no secret in an output".
+
+#include <warden/detail/type_traits.hpp>
+#include <warden/schema/supported.hpp>
+
+#include <boost/mp11/algorithm.hpp>
+
+namespace warden::detail {
+
+template<class T> struct children { using type = boost::mp11::mp_list<>; };
+
+template<class T>
+    requires field_like<T>
+struct children<T> { using type = boost::mp11::mp_list<typename T::warden_field_base::value_type>; };
+
+template<class T>
+    requires secret_like<T>
+struct children<T> { using type = boost::mp11::mp_list<typename T::warden_secret_of>; };
+
+template<class T> struct children<std::optional<T>> { using type = boost::mp11::mp_list<T>; };
+template<class T> struct children<std::vector<T>> { using type = boost::mp11::mp_list<T>; };
+template<class V> struct children<std::map<std::string, V>> { using type = boost::mp11::mp_list<V>; };
+
+template<class T, class L> struct member_types;
+template<class T, template<class...> class L, class... D>
+struct member_types<T, L<D...>> {
+    using type = boost::mp11::mp_list<std::remove_cvref_t<decltype(std::declval<T&>().*D::pointer)>...>;
+};
+
+template<class T>
+    requires(is_described_struct<T> && !field_like<T> && !secret_like<T>)
+struct children<T> { using type = typename member_types<T, public_members<T>>::type; };
+
+template<class T> using children_t = boost::mp11::mp_transform<boost::mp11::mp_identity, typename children<T>::type>;
+
+template<class T>
+constexpr bool every_type_supported() {
+    if constexpr (!is_supported<T>()) {
+        return false;
+    } else {
+        bool all = true;
+        boost::mp11::mp_for_each<children_t<T>>(
+            [&](auto id) { all = all && every_type_supported<typename decltype(id)::type>(); });
+        return all;
+    }
+}
+
+template<class T>
+constexpr bool contains_secret() {
+    if constexpr (secret_like<T>) {
+        return true;
+    } else {
+        bool any = false;
+        boost::mp11::mp_for_each<children_t<T>>(
+            [&](auto id) { any = any || contains_secret<typename decltype(id)::type>(); });
+        return any;
+    }
+}
+
+// Instantiating this for a tree with an unsupported type stops at that type, so the compiler's
+// notes name it.
+template<class T> struct assert_supported_tree;
+
+template<class... Ts>
+constexpr bool assert_all_supported(boost::mp11::mp_list<Ts...>*) {
+    return (assert_supported_tree<Ts>::value && ...);
+}
+
+template<class T>
+struct assert_supported_tree {
+    WARDEN_ASSERT_SUPPORTED(T);
+    static constexpr bool value = assert_all_supported(static_cast<typename children<T>::type*>(nullptr));
+};
+
+} // namespace warden::detail
+
+#endif

@@ -1,0 +1,71 @@
+#ifndef WARDEN_ENCODE_ENCODE_HPP
+#define WARDEN_ENCODE_ENCODE_HPP
+
+// encode() writes what a type declares and nothing else: described members only, empty
+// optionals left out rather than null, and secrets as "[redacted]".
+
+#include <warden/detail/type_traits.hpp>
+#include <warden/schema/supported.hpp>
+#include <warden/types/secret.hpp>
+
+#include <boost/describe/enum.hpp>
+#include <boost/describe/enum_to_string.hpp>
+#include <boost/json/value.hpp>
+#include <boost/mp11/algorithm.hpp>
+
+namespace warden {
+
+namespace detail {
+
+template<class T>
+boost::json::value encode_value(const T& v, const boost::json::storage_ptr& sp) {
+    WARDEN_ASSERT_SUPPORTED(T);
+    if constexpr (field_like<T>) {
+        return encode_value(static_cast<const typename T::warden_field_base&>(v).value, sp);
+    } else if constexpr (secret_like<T>) {
+        return boost::json::value(redacted, sp);
+    } else if constexpr (std::is_same_v<T, std::string>) {
+        return boost::json::value(boost::json::string_view(v), sp);
+    } else if constexpr (std::is_same_v<T, bool> || is_json_integer<T> || is_json_number<T>) {
+        return boost::json::value(v, sp);
+    } else if constexpr (is_described_enum<T>) {
+        return boost::json::value(boost::describe::enum_to_string(v, ""), sp);
+    } else if constexpr (is_optional<T>::value) {
+        // Reached only for an optional inside a container; members skip empty optionals.
+        if (!v) return boost::json::value(nullptr, sp);
+        return encode_value(*v, sp);
+    } else if constexpr (is_vector<T>::value) {
+        boost::json::array a(sp);
+        a.reserve(v.size());
+        for (const auto& e : v) a.push_back(encode_value(e, sp));
+        return a;
+    } else if constexpr (is_string_map<T>::value) {
+        boost::json::object o(sp);
+        o.reserve(v.size());
+        for (const auto& [k, e] : v) o.emplace(k, encode_value(e, sp));
+        return o;
+    } else if constexpr (is_described_struct<T>) {
+        boost::json::object o(sp);
+        o.reserve(boost::mp11::mp_size<public_members<T>>::value);
+        boost::mp11::mp_for_each<public_members<T>>([&](auto d) {
+            const auto& m = v.*d.pointer;
+            if constexpr (is_optional<std::remove_cvref_t<decltype(m)>>::value) {
+                if (!m) return;
+            }
+            o.emplace(d.name, encode_value(m, sp));
+        });
+        return o;
+    }
+}
+
+} // namespace detail
+
+// The JSON form of a value of a supported type.
+template<class T>
+boost::json::value encode(const T& value, boost::json::storage_ptr sp = {}) {
+    return detail::encode_value(value, sp);
+}
+
+} // namespace warden
+
+#endif

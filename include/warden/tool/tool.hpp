@@ -1,0 +1,158 @@
+#ifndef WARDEN_TOOL_TOOL_HPP
+#define WARDEN_TOOL_TOOL_HPP
+
+// A tool is a type: a name, a description, an input and an output struct, and a policy. This
+// header checks a tool's declaration (every rule is a static_assert whose message names the fix)
+// and derives its MCP definition: name, title, description, schemas and annotations.
+
+#include <warden/detail/type_walk.hpp>
+#include <warden/policy/decision.hpp>
+#include <warden/policy/principal.hpp>
+#include <warden/policy/traits.hpp>
+#include <warden/schema/schema_of.hpp>
+#include <warden/types/idempotency_key.hpp>
+
+#include <boost/json/object.hpp>
+#include <boost/mp11/algorithm.hpp>
+
+#include <concepts>
+#include <string>
+#include <string_view>
+
+namespace warden {
+
+namespace detail {
+
+template<class> inline constexpr bool dependent_false = false;
+
+constexpr bool is_valid_tool_name(std::string_view n) noexcept {
+    if (n.empty() || n.size() > 64) return false;
+    for (char c : n)
+        if (!(is_alpha(c) || is_digit(c) || c == '_' || c == '.' || c == '-')) return false;
+    return true;
+}
+
+template<class T> concept has_name = requires { { T::name } -> std::convertible_to<std::string_view>; };
+template<class T> concept has_description = requires { { T::description } -> std::convertible_to<std::string_view>; };
+template<class T> concept has_title = requires { { T::title } -> std::convertible_to<std::string_view>; };
+template<class T> concept has_io = requires { typename T::input; typename T::output; };
+template<class T> concept has_policy = requires { typename T::policy; } && is_policy<typename T::policy>::value;
+
+template<class T> concept has_key_function = requires(const T& t, const typename T::input& in) {
+    { t.idempotency_key(in) } -> std::convertible_to<std::string>;
+};
+template<class T> concept has_preview = requires(const T& t, const typename T::input& in) {
+    { t.preview(in) } -> std::convertible_to<std::string>;
+};
+template<class T> concept has_authorize = requires(const T& t, const typename T::input& in, const principal& p) {
+    { t.authorize(in, p) } -> std::same_as<decision>;
+};
+
+template<class Input>
+constexpr bool has_key_field() {
+    bool found = false;
+    boost::mp11::mp_for_each<public_members<Input>>([&](auto d) {
+        using M = std::remove_cvref_t<decltype(std::declval<Input&>().*d.pointer)>;
+        found = found || std::is_same_v<M, idempotency_key>;
+    });
+    return found;
+}
+
+template<class L>
+constexpr bool all_policy_traits(L*) { return false; }
+template<class... Ts>
+constexpr bool all_policy_traits(boost::mp11::mp_list<Ts...>*) { return (is_policy_trait<Ts> && ...); }
+
+// One rule at a time, in the order a tool is written, so a broken tool gets one message.
+template<class T>
+constexpr bool check_tool() {
+    if constexpr (!has_name<T>) {
+        static_assert(dependent_false<T>, "warden: a tool needs `static constexpr std::string_view name`");
+    } else if constexpr (!is_valid_tool_name(std::string_view(T::name))) {
+        static_assert(dependent_false<T>, "warden: tool name must be 1 to 64 characters of A-Z a-z 0-9 _ . -; rename the tool");
+    } else if constexpr (!has_description<T>) {
+        static_assert(dependent_false<T>, "warden: a tool needs `static constexpr std::string_view description`");
+    } else if constexpr (std::string_view(T::description).empty()) {
+        static_assert(dependent_false<T>, "warden: tool description is empty; say what the tool does and when to use it");
+    } else if constexpr (!has_io<T>) {
+        static_assert(dependent_false<T>, "warden: a tool needs `using input = ...;` and `using output = ...;`");
+    } else if constexpr (!is_described_struct<typename T::input>) {
+        static_assert(dependent_false<T>, "warden: the tool's input struct is not described; add BOOST_DESCRIBE_STRUCT(input, (), (members...)) in the namespace that declares the struct");
+    } else if constexpr (!is_described_struct<typename T::output>) {
+        static_assert(dependent_false<T>, "warden: the tool's output struct is not described; add BOOST_DESCRIBE_STRUCT(output, (), (members...)) in the namespace that declares the struct");
+    } else if constexpr (!every_type_supported<typename T::input>() || !every_type_supported<typename T::output>()) {
+        static_assert(assert_supported_tree<typename T::input>::value && assert_supported_tree<typename T::output>::value);
+    } else if constexpr (contains_secret<typename T::output>()) {
+        static_assert(dependent_false<T>, "warden: the output holds a secret<T>; secrets never leave the server, so remove the field or return a masked string");
+    } else if constexpr (!has_policy<T>) {
+        static_assert(dependent_false<T>, "warden: a tool needs `using policy = warden::policy<...>;` with read_only or mutating");
+    } else if constexpr (!all_policy_traits(static_cast<typename T::policy::traits*>(nullptr))) {
+        static_assert(dependent_false<T>, "warden: policy<...> takes only warden policy traits (read_only, mutating, requires_approval, external_side_effect, open_world, timeout_ms, required_scope)");
+    } else {
+        using P = policy_traits<typename T::policy>;
+        if constexpr (P::is_read_only && P::template has<mutating>) {
+            static_assert(dependent_false<T>, "warden: a tool cannot be both read_only and mutating; keep the one that is true");
+        } else if constexpr (P::is_read_only && P::has_external_effect) {
+            static_assert(dependent_false<T>, "warden: an external_side_effect tool changes the world, so it cannot be read_only");
+        } else if constexpr (!P::is_read_only && !P::is_mutating) {
+            static_assert(dependent_false<T>, "warden: say what the tool does to the world: add warden::read_only or warden::mutating to its policy");
+        } else if constexpr (P::timeout_count > 1) {
+            static_assert(dependent_false<T>, "warden: the policy lists timeout_ms twice; keep one");
+        } else if constexpr (P::timeout() && P::timeout()->count() <= 0) {
+            static_assert(dependent_false<T>, "warden: timeout_ms must be positive");
+        } else if constexpr (P::is_mutating && !has_key_field<typename T::input>() && !has_key_function<T>) {
+            static_assert(dependent_false<T>, "warden: mutating tools need an idempotency key: add a warden::idempotency_key field or define idempotency_key(const input&)");
+        } else if constexpr (P::has_external_effect && !has_preview<T>) {
+            static_assert(dependent_false<T>, "warden: external_side_effect tools need preview(const input&) returning the text the human approves");
+        } else if constexpr (P::template has<requires_approval> && !has_authorize<T>) {
+            static_assert(dependent_false<T>, "warden: requires_approval tools need a policy check: define warden::decision authorize(const input&, const warden::principal&)");
+        } else {
+            return true;
+        }
+    }
+    return false;
+}
+
+} // namespace detail
+
+// True for a tool declared correctly; otherwise the build stops with the rule it breaks.
+template<class T>
+inline constexpr bool is_tool = detail::check_tool<T>();
+
+// What the policy of a checked tool means (read-only, approval, timeout, scopes).
+template<class T>
+    requires is_tool<T>
+using tool_policy = policy_traits<typename T::policy>;
+
+// The MCP tool annotations, derived from the policy so they cannot disagree with enforcement.
+template<class T>
+    requires is_tool<T>
+boost::json::object annotations_of() {
+    using P = tool_policy<T>;
+    boost::json::object a;
+    a["readOnlyHint"] = P::is_read_only;
+    if constexpr (!P::is_read_only) {
+        a["destructiveHint"] = P::needs_approval;
+        a["idempotentHint"] = true; // the server replays a retried key instead of running it again
+    }
+    a["openWorldHint"] = P::is_open_world;
+    return a;
+}
+
+// The entry of tools/list: name, title, description, inputSchema, outputSchema, annotations.
+template<class T>
+    requires is_tool<T>
+boost::json::object tool_definition() {
+    boost::json::object d;
+    d["name"] = std::string_view(T::name);
+    if constexpr (detail::has_title<T>) d["title"] = std::string_view(T::title);
+    d["description"] = std::string_view(T::description);
+    d["inputSchema"] = schema_of<typename T::input>();
+    d["outputSchema"] = schema_of<typename T::output>();
+    d["annotations"] = annotations_of<T>();
+    return d;
+}
+
+} // namespace warden
+
+#endif

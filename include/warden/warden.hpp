@@ -1,0 +1,21 @@
+#ifndef WARDEN_WARDEN_HPP
+#define WARDEN_WARDEN_HPP
+
+// The one header users include.
+
+#include <warden/decode/decode.hpp>
+#include <warden/decode/error.hpp>
+#include <warden/decode/parse.hpp>
+#include <warden/decode/result.hpp>
+#include <warden/encode/encode.hpp>
+#include <warden/policy/decision.hpp>
+#include <warden/policy/principal.hpp>
+#include <warden/policy/traits.hpp>
+#include <warden/schema/field.hpp>
+#include <warden/schema/rules.hpp>
+#include <warden/schema/schema_of.hpp>
+#include <warden/tool/tool.hpp>
+#include <warden/types/idempotency_key.hpp>
+#include <warden/types/secret.hpp>
+
+#endif
