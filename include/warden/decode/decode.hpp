@@ -70,13 +70,13 @@ void decode_integer(const boost::json::value& v, T& out, decode_context& ctx) {
         // JSON Schema's "integer" is any number with no fractional part, 1.0 and 1e3 included.
         double d = v.get_double();
         if (!std::isfinite(d) || std::trunc(d) != d) {
-            ctx.fail(error_code::wrong_type, "must be an integer" + got_suffix(ctx, boost::json::serialize(v)));
+            ctx.fail(error_code::wrong_type, "must be an integer" + got_suffix(ctx, number_text(v)));
             return;
         }
         const double lo = std::is_signed_v<T> ? -std::ldexp(1.0, lim::digits) : 0.0;
         const double hi_exclusive = std::ldexp(1.0, lim::digits);
         if (d >= lo && d < hi_exclusive) { out = static_cast<T>(d); return; }
-        ctx.fail(error_code::out_of_range, integer_range_phrase<T>() + got_suffix(ctx, boost::json::serialize(v)));
+        ctx.fail(error_code::out_of_range, integer_range_phrase<T>() + got_suffix(ctx, number_text(v)));
     } else {
         fail_type(ctx, "an integer", v);
     }
@@ -93,7 +93,7 @@ void decode_number(const boost::json::value& v, T& out, decode_context& ctx) {
         constexpr double m = std::numeric_limits<float>::max();
         if (d < -m || d > m) {
             ctx.fail(error_code::out_of_range, "must be a number within the range of a float" +
-                                                   got_suffix(ctx, boost::json::serialize(v)));
+                                                   got_suffix(ctx, number_text(v)));
             return;
         }
     }
@@ -200,6 +200,8 @@ inline const char* format_phrase(std::string_view format) noexcept {
 
 inline const char* plural(std::size_t n, const char* one, const char* many) { return n == 1 ? one : many; }
 
+// minimum and maximum are checked on the JSON number itself, before it is narrowed: see
+// check_bounds_first.
 template<class Rule, class T>
 void check_rule(const T& value, decode_context& ctx) {
     constexpr int kind = rule_kind<Rule>::value;
@@ -210,19 +212,6 @@ void check_rule(const T& value, decode_context& ctx) {
             ctx.fail(kind == 2 ? error_code::too_short : error_code::too_long,
                      std::string(kind == 2 ? "must be at least " : "must be at most ") + std::to_string(Rule::value) +
                          plural(Rule::value, " character", " characters") + got_suffix(ctx, std::to_string(len)));
-    } else if constexpr (kind == 4 || kind == 5) {
-        bool bad;
-        if constexpr (is_json_integer<T>)
-            bad = kind == 4 ? std::cmp_less(value, Rule::value) : std::cmp_greater(value, Rule::value);
-        else
-            bad = kind == 4 ? value < static_cast<double>(Rule::value) : value > static_cast<double>(Rule::value);
-        if (bad) {
-            std::string got;
-            if constexpr (is_json_integer<T>) got = std::to_string(value);
-            else got = boost::json::serialize(boost::json::value(static_cast<double>(value)));
-            ctx.fail(error_code::out_of_range, std::string(kind == 4 ? "must be at least " : "must be at most ") +
-                                                   std::to_string(Rule::value) + got_suffix(ctx, got));
-        }
     } else if constexpr (kind == 6) {
         if (!std::regex_search(value, compiled_pattern<Rule>()))
             ctx.fail(error_code::pattern_mismatch, "must match the pattern " + std::string(Rule::value));
@@ -241,9 +230,47 @@ void check_rule(const T& value, decode_context& ctx) {
 
 // Length rules run before pattern and format, whatever order they were written in: the pattern
 // then never sees an over-long string and its message never repeats a length error.
+// A JSON number against an integer bound, exactly, whatever its representation.
+inline bool number_less(const boost::json::value& v, long long bound) {
+    if (v.is_int64()) return v.get_int64() < bound;
+    if (v.is_uint64()) return bound >= 0 && v.get_uint64() < static_cast<unsigned long long>(bound);
+    return v.get_double() < static_cast<double>(bound);
+}
+inline bool number_greater(const boost::json::value& v, long long bound) {
+    if (v.is_int64()) return v.get_int64() > bound;
+    if (v.is_uint64()) return bound < 0 || v.get_uint64() > static_cast<unsigned long long>(bound);
+    return v.get_double() > static_cast<double>(bound);
+}
+
+// A number outside the field's own bounds is reported with those bounds, even when it would
+// not fit the C++ type either: "must be at most 1000" helps more than the type's range.
+template<class F, class... Rules>
+bool check_bounds_first(const boost::json::value& v, decode_context& ctx) {
+    if constexpr (is_json_integer<F> || is_json_number<F>) {
+        if (!v.is_number()) return true;
+        if (is_json_integer<F> && v.is_double() && std::trunc(v.get_double()) != v.get_double()) return true;
+        bool ok = true;
+        ([&] {
+            if constexpr (rule_kind<Rules>::value == 4 || rule_kind<Rules>::value == 5) {
+                bool bad = rule_kind<Rules>::value == 4 ? number_less(v, Rules::value) : number_greater(v, Rules::value);
+                if (ok && bad) {
+                    ok = false;
+                    ctx.fail(error_code::out_of_range,
+                             std::string(rule_kind<Rules>::value == 4 ? "must be at least " : "must be at most ") +
+                                 std::to_string(Rules::value) + got_suffix(ctx, number_text(v)));
+                }
+            }
+        }(), ...);
+        return ok;
+    } else {
+        return true;
+    }
+}
+
 template<class F, class... Rules>
 void decode_field(const boost::json::value& v, field<F, Rules...>& out, decode_context& ctx) {
     std::size_t before = ctx.error_count();
+    if (!check_bounds_first<F, Rules...>(v, ctx)) return;
     decode_value(v, out.value, ctx);
     if (ctx.error_count() != before) return;
     ((rule_kind<Rules>::value != 6 && rule_kind<Rules>::value != 7 ? check_rule<Rules>(out.value, ctx) : void()), ...);

@@ -6,6 +6,7 @@
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 
+#include <charconv>
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -42,6 +43,20 @@ inline const char* kind_phrase(const boost::json::value& v) noexcept {
     case boost::json::kind::object: return "an object";
     }
     return "a value";
+}
+
+// A number as a person writes it: 1.5, not boost::json's 1.5E0.
+inline std::string number_text(double d) {
+    char buf[32];
+    auto r = std::to_chars(buf, buf + sizeof(buf), d);
+    return std::string(buf, r.ptr);
+}
+
+inline std::string number_text(const boost::json::value& v) {
+    if (v.is_int64()) return std::to_string(v.get_int64());
+    if (v.is_uint64()) return std::to_string(v.get_uint64());
+    if (v.is_double()) return number_text(v.get_double());
+    return kind_phrase(v);
 }
 
 // A short, printable rendering of a value for messages; long strings are cut so that an error
