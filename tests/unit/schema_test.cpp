@@ -92,3 +92,28 @@ TEST_CASE("a struct with no members is an object that takes nothing", "[schema]"
     CHECK(boost::json::value(warden::schema_of<empty_input>()) ==
           json(R"({"type":"object","properties":{},"additionalProperties":false})"));
 }
+
+namespace {
+
+struct audited {
+    std::string actor;
+};
+BOOST_DESCRIBE_STRUCT(audited, (), (actor))
+
+struct audited_note : audited {
+    warden::text<1, 10> note;
+};
+BOOST_DESCRIBE_STRUCT(audited_note, (audited), (note))
+
+} // namespace
+
+TEST_CASE("members of described bases come first", "[schema]") {
+    CHECK(boost::json::value(warden::schema_of<audited_note>()) ==
+          json(R"({"type":"object","properties":{"actor":{"type":"string"},"note":{"type":"string","minLength":1,"maxLength":10}},
+                   "required":["actor","note"],"additionalProperties":false})"));
+    auto r = warden::decode<audited_note>(json(R"({"actor":"ann","note":"hi"})"));
+    REQUIRE(r);
+    CHECK(r->actor == "ann");
+    CHECK(*r->note == "hi");
+    STATIC_REQUIRE(warden::detail::describes_every_member<audited_note>());
+}

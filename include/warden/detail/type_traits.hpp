@@ -42,7 +42,7 @@ inline constexpr bool is_described_enum =
     std::is_enum_v<T> && boost::describe::has_describe_enumerators<T>::value;
 
 template<class T>
-using public_members = boost::describe::describe_members<T, boost::describe::mod_public>;
+using public_members = boost::describe::describe_members<T, boost::describe::mod_public | boost::describe::mod_inherited>;
 
 // Wrappers (field, secret, idempotency_key) say what they wrap through these members; a type
 // derived from a wrapper keeps them, so it is handled like its base.

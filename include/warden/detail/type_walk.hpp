@@ -4,6 +4,7 @@
 // Compile-time walks over a type and everything it contains, for the checks that look deeper
 // than one member: "every field is supported", "no secret in an output".
 
+#include <warden/detail/aggregate_arity.hpp>
 #include <warden/detail/type_traits.hpp>
 #include <warden/schema/supported.hpp>
 
@@ -60,6 +61,36 @@ constexpr bool contains_secret() {
         return any;
     }
 }
+
+template<class T>
+constexpr bool fully_described() {
+    if constexpr (is_described_struct<T> && !field_like<T> && !secret_like<T>) return describes_every_member<T>();
+    else return true;
+}
+
+template<class T>
+constexpr bool every_struct_fully_described() {
+    bool all = fully_described<T>();
+    boost::mp11::mp_for_each<children_t<T>>(
+        [&](auto id) { all = all && every_struct_fully_described<typename decltype(id)::type>(); });
+    return all;
+}
+
+template<class T> struct assert_fully_described_tree;
+
+template<class... Ts>
+constexpr bool assert_all_fully_described(boost::mp11::mp_list<Ts...>*) {
+    return (assert_fully_described_tree<Ts>::value && ...);
+}
+
+// Stops at the first struct with an undescribed member, so the compiler's notes name it.
+template<class T>
+struct assert_fully_described_tree {
+    static_assert(fully_described<T>(),
+                  "warden: a member of this struct is missing from its BOOST_DESCRIBE_STRUCT list; list every "
+                  "member, or it is silently left out of the schema and never decoded");
+    static constexpr bool value = assert_all_fully_described(static_cast<typename children<T>::type*>(nullptr));
+};
 
 // Instantiating this for a tree with an unsupported type stops at that type, so the compiler's
 // notes name it.

@@ -82,6 +82,10 @@ constexpr bool check_tool() {
         static_assert(dependent_false<T>, "warden: the tool's output struct is not described; add BOOST_DESCRIBE_STRUCT(output, (), (members...)) in the namespace that declares the struct");
     } else if constexpr (!every_type_supported<typename T::input>() || !every_type_supported<typename T::output>()) {
         static_assert(assert_supported_tree<typename T::input>::value && assert_supported_tree<typename T::output>::value);
+    } else if constexpr (!every_struct_fully_described<typename T::input>() ||
+                         !every_struct_fully_described<typename T::output>()) {
+        static_assert(assert_fully_described_tree<typename T::input>::value &&
+                      assert_fully_described_tree<typename T::output>::value);
     } else if constexpr (contains_secret<typename T::output>()) {
         static_assert(dependent_false<T>, "warden: the output holds a secret<T>; secrets never leave the server, so remove the field or return a masked string");
     } else if constexpr (!has_policy<T>) {
