@@ -173,6 +173,13 @@ TEST_CASE("integers: type range, integral doubles, fractions", "[decode]") {
     CHECK(decode_text<limits>(R"({"i8":0,"u8":0,"i64":0,"u64":9.223372036854775808e18,"f":0})"));
 }
 
+TEST_CASE("numbers beyond double's range are rejected, not infinite", "[decode]") {
+    auto r = decode_text<limits>(R"({"i8":1e400,"u8":0,"i64":0,"u64":0,"f":-1e400})");
+    REQUIRE(!r);
+    CHECK(codes(r.errors()) == std::vector<std::string>{"wrong_type", "out_of_range"});
+    CHECK(r.errors()[1].message == "/f: must be a finite number");
+}
+
 TEST_CASE("field bounds win over the type's range in messages", "[decode]") {
     auto item = [](std::string_view qty) {
         return decode_text<shop::line_item>(R"({"sku":"ABC-1234","unitPrice":1,"quantity":)" + std::string(qty) + "}");

@@ -89,6 +89,11 @@ void decode_number(const boost::json::value& v, T& out, decode_context& ctx) {
     else if (v.is_int64()) d = static_cast<double>(v.get_int64());
     else if (v.is_uint64()) d = static_cast<double>(v.get_uint64());
     else return fail_type(ctx, "a number", v);
+    // Boost.JSON reads 1e400 as infinity; JSON Schema and every peer reject it.
+    if (!std::isfinite(d)) {
+        ctx.fail(error_code::out_of_range, "must be a finite number");
+        return;
+    }
     if constexpr (std::is_same_v<T, float>) {
         constexpr double m = std::numeric_limits<float>::max();
         if (d < -m || d > m) {
