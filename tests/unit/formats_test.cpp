@@ -61,3 +61,9 @@ TEST_CASE("email, uuid, ipv4", "[formats]") {
 }
 
 static_assert(is_known_format("date-time") && !is_known_format("hostname"));
+
+TEST_CASE("uuid: the urn prefix is compared letter by letter", "[formats]") {
+    CHECK(is_uuid("URN:UUID:123e4567-e89b-12d3-a456-426614174000"));
+    CHECK(!is_uuid("urn\x1auuid\x1a" "123e4567-e89b-12d3-a456-426614174000"));
+    CHECK(!is_uuid("urn:uuid\x1a" "123e4567-e89b-12d3-a456-426614174000"));
+}

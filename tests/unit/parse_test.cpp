@@ -4,6 +4,8 @@
 #include <boost/json/parse.hpp>
 #include <catch2/catch.hpp>
 
+#include <cmath>
+
 namespace {
 
 warden::error only_error(std::string_view text, warden::parse_options opts = {}) {
@@ -81,4 +83,15 @@ TEST_CASE("parse uses the given memory resource", "[parse]") {
     auto r = warden::parse(R"({"a":[1,2,3]})", {}, &mr);
     REQUIRE(r);
     CHECK(r->storage().get() == &mr);
+}
+
+TEST_CASE("decimals are converted with correct rounding", "[parse]") {
+    // Boost.JSON 1.81 alone reads these one ulp off, or as NaN.
+    CHECK(warden::parse("3.4028234663852886e38")->as_double() == 3.4028234663852886e38);
+    CHECK(warden::parse("3.402823466385289e38")->as_double() == 3.402823466385289e38);
+    CHECK(warden::parse("0e400")->as_double() == 0.0);
+    CHECK(std::signbit(warden::parse("-0e400")->as_double()));
+    CHECK(warden::parse("1e-400")->as_double() == 0.0);
+    CHECK(std::isinf(warden::parse("1e400")->as_double()));
+    CHECK(warden::parse("[0.1,2.5e-3]")->as_array()[1].as_double() == 2.5e-3);
 }

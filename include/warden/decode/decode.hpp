@@ -89,7 +89,7 @@ void decode_number(const boost::json::value& v, T& out, decode_context& ctx) {
     else if (v.is_int64()) d = static_cast<double>(v.get_int64());
     else if (v.is_uint64()) d = static_cast<double>(v.get_uint64());
     else return fail_type(ctx, "a number", v);
-    // Boost.JSON reads 1e400 as infinity; JSON Schema and every peer reject it.
+    // Boost.JSON reads 1e400 as infinity, which no field should hold; ajv rejects it too.
     if (!std::isfinite(d)) {
         ctx.fail(error_code::out_of_range, "must be a finite number");
         return;
@@ -233,18 +233,24 @@ void check_rule(const T& value, decode_context& ctx) {
     }
 }
 
-// Length rules run before pattern and format, whatever order they were written in: the pattern
-// then never sees an over-long string and its message never repeats a length error.
-// A JSON number against an integer bound, exactly, whatever its representation.
+// A JSON number against an integer bound, exactly, whatever its representation. For a double d
+// and an integer b, d < b exactly when floor(d) < b, and d > b exactly when ceil(d) > b; the
+// rounded value is compared as an integer once it is known to fit.
 inline bool number_less(const boost::json::value& v, long long bound) {
     if (v.is_int64()) return v.get_int64() < bound;
     if (v.is_uint64()) return bound >= 0 && v.get_uint64() < static_cast<unsigned long long>(bound);
-    return v.get_double() < static_cast<double>(bound);
+    double f = std::floor(v.get_double());
+    if (f < -0x1p63) return true;
+    if (f >= 0x1p63) return false;
+    return static_cast<long long>(f) < bound;
 }
 inline bool number_greater(const boost::json::value& v, long long bound) {
     if (v.is_int64()) return v.get_int64() > bound;
     if (v.is_uint64()) return bound < 0 || v.get_uint64() > static_cast<unsigned long long>(bound);
-    return v.get_double() > static_cast<double>(bound);
+    double c = std::ceil(v.get_double());
+    if (c < -0x1p63) return false;
+    if (c >= 0x1p63) return true;
+    return static_cast<long long>(c) > bound;
 }
 
 // A number outside the field's own bounds is reported with those bounds, even when it would
@@ -272,6 +278,8 @@ bool check_bounds_first(const boost::json::value& v, decode_context& ctx) {
     }
 }
 
+// Length rules run before pattern and format, whatever order they were written in: the pattern
+// then never sees an over-long string and its message never repeats a length error.
 template<class F, class... Rules>
 void decode_field(const boost::json::value& v, field<F, Rules...>& out, decode_context& ctx) {
     std::size_t before = ctx.error_count();

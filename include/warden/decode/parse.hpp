@@ -14,6 +14,8 @@
 #include <boost/json/value_stack.hpp>
 
 #include <algorithm>
+#include <charconv>
+#include <cmath>
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -104,19 +106,31 @@ public:
         st.push_string(s);
         return true;
     }
-    bool on_number_part(boost::json::string_view, boost::system::error_code&) { return true; }
+    bool on_number_part(boost::json::string_view s, boost::system::error_code&) {
+        number_.append(s.data(), s.size());
+        return true;
+    }
     bool on_int64(std::int64_t i, boost::json::string_view, boost::system::error_code&) {
+        number_.clear();
         enter_value();
         st.push_int64(i);
         return true;
     }
     bool on_uint64(std::uint64_t u, boost::json::string_view, boost::system::error_code&) {
+        number_.clear();
         enter_value();
         st.push_uint64(u);
         return true;
     }
-    bool on_double(double d, boost::json::string_view, boost::system::error_code&) {
+    bool on_double(double d, boost::json::string_view s, boost::system::error_code&) {
         enter_value();
+        if (number_.empty()) {
+            d = exact_double(s, d);
+        } else {
+            number_.append(s.data(), s.size());
+            d = exact_double(number_, d);
+            number_.clear();
+        }
         st.push_double(d);
         return true;
     }
@@ -143,6 +157,19 @@ private:
         std::size_t next_index;  // arrays: index of the next element
         bool is_array;
     };
+
+    // Boost.JSON 1.81 converts decimals by multiplying by a power of ten, which can land one ulp
+    // off (3.4028234663852886e38 is then not FLT_MAX) and turns 0e400 into NaN. std::from_chars
+    // rounds correctly; only out-of-range values keep Boost's answer, which is then +-infinity,
+    // or become a signed zero when they underflow.
+    static double exact_double(std::string_view text, double approx) {
+        double d = 0;
+        auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), d);
+        if (ec == std::errc() && end == text.data() + text.size()) return d;
+        if (ec == std::errc::result_out_of_range && std::isfinite(approx) && std::fabs(approx) < 1.0)
+            return std::signbit(approx) || (!text.empty() && text[0] == '-') ? -0.0 : 0.0;
+        return approx;
+    }
 
     std::string_view key_at(const span& k) const { return {arena_.data() + k.offset, k.size}; }
 
@@ -198,6 +225,7 @@ private:
     std::vector<span> sorted_;
     std::string arena_;
     std::string_view dup_;
+    std::string number_; // a number split across input buffers
     std::size_t key_start_ = 0;
     bool in_key_ = false;
     bool in_string_ = false;

@@ -90,8 +90,10 @@ constexpr bool is_date_time(std::string_view s) noexcept {
 constexpr bool is_uuid(std::string_view s) noexcept {
     constexpr std::string_view urn = "urn:uuid:";
     if (s.size() == 36 + urn.size()) {
-        for (std::size_t i = 0; i < urn.size(); ++i)
-            if ((s[i] | 0x20) != urn[i]) return false;
+        for (std::size_t i = 0; i < urn.size(); ++i) {
+            char c = s[i] >= 'A' && s[i] <= 'Z' ? static_cast<char>(s[i] - 'A' + 'a') : s[i];
+            if (c != urn[i]) return false;
+        }
         s.remove_prefix(urn.size());
     }
     if (s.size() != 36) return false;
