@@ -13,6 +13,7 @@
 #include <warden/schema/supported.hpp>
 
 #include <boost/describe/enum.hpp>
+#include <boost/describe/enumerators.hpp>
 #include <boost/describe/members.hpp>
 #include <boost/json/value.hpp>
 #include <boost/mp11/algorithm.hpp>

@@ -3,6 +3,7 @@
 
 #include <boost/describe/class.hpp>
 #include <boost/describe/enum.hpp>
+#include <boost/describe/enumerators.hpp>
 #include <boost/describe/members.hpp>
 
 #include <cstdint>

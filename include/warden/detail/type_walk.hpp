@@ -38,6 +38,20 @@ struct children<T> { using type = typename member_types<T, public_members<T>>::t
 
 template<class T> using children_t = boost::mp11::mp_transform<boost::mp11::mp_identity, typename children<T>::type>;
 
+// True when T contains itself through a vector, optional, map or member: such a schema would
+// be infinite, and the other walks below would never end.
+template<class T, class... Ancestors>
+constexpr bool is_recursive() {
+    if constexpr ((std::is_same_v<T, Ancestors> || ...)) {
+        return true;
+    } else {
+        bool any = false;
+        boost::mp11::mp_for_each<children_t<T>>(
+            [&](auto id) { any = any || is_recursive<typename decltype(id)::type, Ancestors..., T>(); });
+        return any;
+    }
+}
+
 template<class T>
 constexpr bool every_type_supported() {
     if constexpr (!is_supported<T>()) {

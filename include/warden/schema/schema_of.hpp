@@ -9,6 +9,7 @@
 #include <warden/schema/supported.hpp>
 
 #include <boost/describe/enum.hpp>
+#include <boost/describe/enumerators.hpp>
 #include <boost/describe/members.hpp>
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>

@@ -32,8 +32,16 @@ constexpr bool is_valid_tool_name(std::string_view n) noexcept {
     return true;
 }
 
-template<class T> concept has_name = requires { { T::name } -> std::convertible_to<std::string_view>; };
-template<class T> concept has_description = requires { { T::description } -> std::convertible_to<std::string_view>; };
+// The name and description are read at compile time, so they must be constant expressions.
+template<std::size_t> struct constant_size {};
+template<class T> concept has_name = requires {
+    { T::name } -> std::convertible_to<std::string_view>;
+    typename constant_size<std::string_view(T::name).size()>;
+};
+template<class T> concept has_description = requires {
+    { T::description } -> std::convertible_to<std::string_view>;
+    typename constant_size<std::string_view(T::description).size()>;
+};
 template<class T> concept has_title = requires { { T::title } -> std::convertible_to<std::string_view>; };
 template<class T> concept has_io = requires { typename T::input; typename T::output; };
 template<class T> concept has_policy = requires { typename T::policy; } && is_policy<typename T::policy>::value;
@@ -80,6 +88,8 @@ constexpr bool check_tool() {
         static_assert(dependent_false<T>, "warden: the tool's input struct is not described; add BOOST_DESCRIBE_STRUCT(input, (), (members...)) in the namespace that declares the struct");
     } else if constexpr (!is_described_struct<typename T::output>) {
         static_assert(dependent_false<T>, "warden: the tool's output struct is not described; add BOOST_DESCRIBE_STRUCT(output, (), (members...)) in the namespace that declares the struct");
+    } else if constexpr (is_recursive<typename T::input>() || is_recursive<typename T::output>()) {
+        static_assert(dependent_false<T>, "warden: a struct contains itself (through a member, vector, optional or map); recursive types have no finite schema, so flatten the structure");
     } else if constexpr (!every_type_supported<typename T::input>() || !every_type_supported<typename T::output>()) {
         static_assert(assert_supported_tree<typename T::input>::value && assert_supported_tree<typename T::output>::value);
     } else if constexpr (!every_struct_fully_described<typename T::input>() ||
@@ -102,6 +112,9 @@ constexpr bool check_tool() {
             static_assert(dependent_false<T>, "warden: say what the tool does to the world: add warden::read_only or warden::mutating to its policy");
         } else if constexpr (P::timeout_count > 1) {
             static_assert(dependent_false<T>, "warden: the policy lists timeout_ms twice; keep one");
+        } else if constexpr (boost::mp11::mp_size<boost::mp11::mp_unique<typename P::traits>>::value !=
+                             boost::mp11::mp_size<typename P::traits>::value) {
+            static_assert(dependent_false<T>, "warden: the policy lists the same trait twice; keep one");
         } else if constexpr (P::timeout() && P::timeout()->count() <= 0) {
             static_assert(dependent_false<T>, "warden: timeout_ms must be positive");
         } else if constexpr (P::is_mutating && !has_key_field<typename T::input>() && !has_key_function<T>) {

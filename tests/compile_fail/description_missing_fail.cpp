@@ -1,0 +1,20 @@
+// Breaks: a tool needs `static constexpr std::string_view description` (it has none).
+#include <warden/warden.hpp>
+
+namespace app {
+
+struct in { std::string ticketId; };
+BOOST_DESCRIBE_STRUCT(in, (), (ticketId))
+struct out { std::string status; };
+BOOST_DESCRIBE_STRUCT(out, (), (status))
+
+struct get_ticket {
+    static constexpr std::string_view name = "get_ticket";
+    using input = in;
+    using output = out;
+    using policy = warden::policy<warden::read_only>;
+};
+
+} // namespace app
+
+static_assert(warden::is_tool<app::get_ticket>);

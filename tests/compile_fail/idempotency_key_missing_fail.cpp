@@ -1,0 +1,21 @@
+// Breaks: a mutating tool with no idempotency key field and no idempotency_key(const input&).
+#include <warden/warden.hpp>
+
+namespace app {
+
+struct in { std::string ticketId; };
+BOOST_DESCRIBE_STRUCT(in, (), (ticketId))
+struct out { std::string status; };
+BOOST_DESCRIBE_STRUCT(out, (), (status))
+
+struct close_ticket {
+    static constexpr std::string_view name = "close_ticket";
+    static constexpr std::string_view description = "Close a support ticket.";
+    using input = in;
+    using output = out;
+    using policy = warden::policy<warden::mutating>;
+};
+
+} // namespace app
+
+static_assert(warden::is_tool<app::close_ticket>);

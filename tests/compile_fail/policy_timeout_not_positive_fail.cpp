@@ -1,0 +1,21 @@
+// Breaks: timeout_ms<0> (a timeout must be positive).
+#include <warden/warden.hpp>
+
+namespace app {
+
+struct in { std::string ticketId; };
+BOOST_DESCRIBE_STRUCT(in, (), (ticketId))
+struct out { std::string status; };
+BOOST_DESCRIBE_STRUCT(out, (), (status))
+
+struct get_ticket {
+    static constexpr std::string_view name = "get_ticket";
+    static constexpr std::string_view description = "Read one support ticket by its id.";
+    using input = in;
+    using output = out;
+    using policy = warden::policy<warden::read_only, warden::timeout_ms<0>>;
+};
+
+} // namespace app
+
+static_assert(warden::is_tool<app::get_ticket>);

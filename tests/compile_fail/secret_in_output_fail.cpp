@@ -1,0 +1,21 @@
+// Breaks: the output holds a warden::secret<std::string>.
+#include <warden/warden.hpp>
+
+namespace app {
+
+struct in { std::string ticketId; };
+BOOST_DESCRIBE_STRUCT(in, (), (ticketId))
+struct out { std::string status; warden::secret<std::string> apiToken; };
+BOOST_DESCRIBE_STRUCT(out, (), (status, apiToken))
+
+struct get_ticket {
+    static constexpr std::string_view name = "get_ticket";
+    static constexpr std::string_view description = "Read one support ticket by its id.";
+    using input = in;
+    using output = out;
+    using policy = warden::policy<warden::read_only>;
+};
+
+} // namespace app
+
+boost::json::object definition() { return warden::tool_definition<app::get_ticket>(); }

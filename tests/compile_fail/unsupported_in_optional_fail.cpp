@@ -1,0 +1,21 @@
+// Breaks: a raw pointer nested in a std::optional has no JSON mapping.
+#include <warden/warden.hpp>
+
+namespace app {
+
+struct in { std::string ticketId; std::optional<const int*> parentId; };
+BOOST_DESCRIBE_STRUCT(in, (), (ticketId, parentId))
+struct out { std::string status; };
+BOOST_DESCRIBE_STRUCT(out, (), (status))
+
+struct get_ticket {
+    static constexpr std::string_view name = "get_ticket";
+    static constexpr std::string_view description = "Read one support ticket by its id.";
+    using input = in;
+    using output = out;
+    using policy = warden::policy<warden::read_only>;
+};
+
+} // namespace app
+
+static_assert(warden::is_tool<app::get_ticket>);
