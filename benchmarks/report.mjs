@@ -1,0 +1,214 @@
+// Writes docs/benchmarks.md from the validation benchmark's JSON results. Every figure in that file
+// comes from here; none is typed by hand. benchmarks/run_validation calls it:
+//
+//   node benchmarks/report.mjs --bench <bench_validation JSON> --validators <validators.mjs JSON>
+//        --build <build dir> --out <markdown file> --command <the command that ran>
+//        [--load-before "<1 5 15>"] [--load-after "<1 5 15>"]
+
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+
+const { values: args } = parseArgs({
+    options: {
+        bench: { type: 'string' },
+        validators: { type: 'string' },
+        build: { type: 'string' },
+        out: { type: 'string' },
+        command: { type: 'string' },
+        'load-before': { type: 'string', default: '' },
+        'load-after': { type: 'string', default: '' },
+    },
+});
+for (const required of ['bench', 'validators', 'build', 'out', 'command'])
+    if (!args[required]) {
+        console.error(`report.mjs: --${required} is required`);
+        process.exit(2);
+    }
+
+const bench = JSON.parse(readFileSync(args.bench, 'utf8'));
+const js = JSON.parse(readFileSync(args.validators, 'utf8'));
+
+// ---- the environment ----
+function run(file, argv) {
+    try {
+        return execFileSync(file, argv, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    } catch {
+        return '';
+    }
+}
+const lscpu = Object.fromEntries(
+    run('lscpu', []).split('\n').map((l) => l.split(/:\s+/, 2)).filter((kv) => kv.length === 2).map(([k, v]) => [k.trim(), v.trim()]));
+const cache = existsSync(`${args.build}/CMakeCache.txt`) ? readFileSync(`${args.build}/CMakeCache.txt`, 'utf8') : '';
+const cacheValue = (name) => (cache.match(new RegExp(`^${name}:[A-Z]+=(.*)$`, 'm')) ?? [])[1] ?? '';
+const cxx = cacheValue('CMAKE_CXX_COMPILER');
+const buildType = cacheValue('CMAKE_BUILD_TYPE');
+const flags = [cacheValue('CMAKE_CXX_FLAGS'), cacheValue(`CMAKE_CXX_FLAGS_${buildType.toUpperCase()}`)].filter(Boolean).join(' ');
+const cxxVersion = cxx ? run(cxx, ['--version']).split('\n')[0] : '';
+const cmakeVersion = run('cmake', ['--version']).split('\n')[0];
+const benchmarkVersion = run('dpkg-query', ['-W', '-f', '${Version}', 'libbenchmark-dev']);
+const ctx = bench.context;
+
+// ---- the figures ----
+// C++: the median over the repetitions of Google Benchmark's wall-clock time, and the spread (cv).
+function cppRow(input, name) {
+    const get = (agg) => bench.benchmarks.find((b) => b.run_name === `${input}/${name}` && b.aggregate_name === agg);
+    const median = get('median'), cv = get('cv');
+    if (!median) throw new Error(`report.mjs: no median for ${input}/${name} in ${args.bench}`);
+    const scale = { ns: 1, us: 1e3, ms: 1e6, s: 1e9 }[median.time_unit];
+    return { ns: median.real_time * scale, cv: cv ? cv.real_time : NaN, bytes: median.bytes };
+}
+function jsRow(input, name) {
+    const r = js.results.find((x) => x.input === input && x.name === name);
+    if (!r) throw new Error(`report.mjs: no ${input}/${name} in ${args.validators}`);
+    return { ns: r.median_ns, cv: r.stddev_ns / r.mean_ns, bytes: r.bytes };
+}
+
+const inputs = [
+    { id: 'support_note', file: 'support_note.json', title: 'create_support_note arguments (`desk::note_input`)',
+      what: 'a ticket id and a note of 298 characters',
+      lean: 'the same struct without its length rules (what counting code points costs)' },
+    { id: 'order50', file: 'order50.json', title: 'An order with 50 line items (`shop::order`)',
+      what: 'every optional field of the order present, gift messages on some items (one explicit null)',
+      lean: 'the same struct without its two pattern rules (what `std::regex` costs)' },
+];
+const v = js.packages;
+const rows = [
+    // The comparison.
+    { key: 'boost', label: () => 'Boost.JSON: `boost::json::parse` alone (baseline)', get: (i) => cppRow(i, 'boost_json_parse') },
+    { key: 'warden', label: () => '**warden: `warden::parse` + `warden::decode<T>`**', get: (i) => cppRow(i, 'warden_parse_decode') },
+    { key: 'hand', label: () => 'hand-written decoder on `boost::json::parse` (the floor)', get: (i) => cppRow(i, 'hand_decoder') },
+    { key: 'ajv', label: () => `ajv ${v.ajv}: JSON.parse + validate`, get: (i) => jsRow(i, 'ajv'), rival: 'ajv' },
+    { key: 'ajv_all', label: () => `ajv ${v.ajv} with allErrors: true`, get: (i) => jsRow(i, 'ajv_all_errors'), rival: 'ajv' },
+    { key: 'zod', label: () => `zod ${v.zod}: JSON.parse + safeParse`, get: (i) => jsRow(i, 'zod'), rival: 'zod' },
+    { key: 'zod_compiled', label: () => `zod ${v.zod} with \`z.compile\``, get: (i) => jsRow(i, 'zod_compiled'), rival: 'zod' },
+    // Where warden's time goes.
+    { key: 'wparse', table: 'breakdown', label: () => '`warden::parse` alone', get: (i) => cppRow(i, 'warden_parse_only') },
+    { key: 'wdecode', table: 'breakdown', label: () => '`warden::decode<T>` alone, on a parsed value', get: (i) => cppRow(i, 'warden_decode_only') },
+    { key: 'jsparse', table: 'breakdown', label: () => 'Node: `JSON.parse` alone', get: (i) => jsRow(i, 'json_parse') },
+    // What-ifs.
+    { key: 'boost_mono', table: 'whatif', label: () => 'Boost.JSON parse into a `monotonic_resource`', get: (i) => cppRow(i, 'boost_json_parse_monotonic') },
+    { key: 'warden_mono', table: 'whatif', label: () => 'warden, parsing into a `monotonic_resource`', get: (i) => cppRow(i, 'warden_parse_decode_monotonic') },
+    { key: 'warden_lean', table: 'whatif', label: (input) => `warden on ${input.lean}`, get: (i) => cppRow(i, 'warden_parse_decode_lean') },
+    { key: 'warden_lean_mono', table: 'whatif', label: () => 'both of the above', get: (i) => cppRow(i, 'warden_parse_decode_lean_monotonic') },
+    { key: 'hand_plain', table: 'whatif', only: 'order50', label: () => 'hand-written decoder checking the patterns with plain code instead of `std::regex`', get: (i) => cppRow(i, 'hand_decoder_no_regex') },
+];
+
+const fmtNs = (ns) => (ns >= 10000 ? Math.round(ns).toLocaleString('en-US') : ns >= 100 ? ns.toFixed(0) : ns.toFixed(1));
+const fmtX = (x) => `${x.toFixed(2)}×`;
+const fmtPct = (x) => (Number.isFinite(x) ? `${(x * 100).toFixed(1)} %` : 'n/a');
+const mbps = (bytes, ns) => ((bytes / ns) * 1e3).toFixed(0); // bytes/ns * 1e9 / 1e6
+
+const TARGET_RATIO = 1.5;
+const NEAR_TIE = 0.05; // a margin this small is within what separate runs of this benchmark vary
+const out = [];
+const targets = [];
+out.push('# Validation benchmark', '');
+out.push(`Generated by \`${args.command}\` on ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}; every figure`,
+    'below comes from that run. Do not edit this file: run the command again.', '');
+out.push('What it costs a server to turn the bytes of a tool call\'s arguments into a checked value, compared',
+    'with the cost of only reading those bytes. Each row starts from the bytes of the same file in',
+    'memory (for JavaScript, the same text as a string) and ends with a verdict and, for warden and',
+    'the hand-written decoder, the typed C++ struct.', '');
+
+const tables = [
+    { id: undefined, caption: '' },
+    { id: 'breakdown', caption: 'Where warden\'s time goes (the two halves of its row, timed separately), and JavaScript\'s own parse:' },
+    { id: 'whatif', caption: 'What-ifs: what removing the largest costs in warden\'s profile would save. Not targets, and not what warden does today. ' +
+        'The `monotonic_resource` rows put the parsed DOM in a `boost::json::monotonic_resource` over a ' +
+        `${Number(ctx.arena_bytes) / 1024} KiB stack buffer (warden::parse already takes a \`storage_ptr\`); the other rows decode the ` +
+        'same bytes into a copy of the struct without the rules named.' },
+];
+const body = [];
+for (const input of inputs) {
+    const out = body; // the per-input sections follow the targets
+    const r = Object.fromEntries(rows.filter((row) => !row.only || row.only === input.id).map((row) => [row.key, row.get(input.id)]));
+    const base = r.boost.ns;
+    out.push(`## ${input.title}`, '');
+    out.push(`\`benchmarks/data/${input.file}\`, ${r.boost.bytes} bytes: ${input.what}.`, '');
+    for (const table of tables) {
+        if (table.caption) out.push(table.caption, '');
+        out.push('| | ns per op (median) | spread (cv) | MB/s | × Boost.JSON parse |', '|---|---:|---:|---:|---:|');
+        for (const row of rows) {
+            if (row.table !== table.id || !(row.key in r)) continue;
+            const x = r[row.key];
+            out.push(`| ${row.label(input)} | ${fmtNs(x.ns)} | ${fmtPct(x.cv)} | ${mbps(x.bytes, x.ns)} | ${fmtX(x.ns / base)} |`);
+        }
+        out.push('');
+    }
+
+    const ratio = r.warden.ns / base;
+    targets.push({ input: input.id, what: `warden parse + decode ≤ ${TARGET_RATIO}× Boost.JSON parse`,
+        met: ratio <= TARGET_RATIO, detail: `${fmtX(ratio)} (${fmtNs(r.warden.ns)} ns against ${fmtNs(base)} ns)` });
+    for (const rival of ['ajv', 'zod']) {
+        const rivals = rows.filter((row) => row.rival === rival);
+        const best = rivals.reduce((a, b) => (r[a.key].ns <= r[b.key].ns ? a : b));
+        const their = r[best.key].ns;
+        const margin = their / r.warden.ns;
+        targets.push({ input: input.id, what: `warden faster than ${rival}`, met: r.warden.ns < their,
+            detail: `${fmtNs(r.warden.ns)} ns against ${fmtNs(their)} ns for the faster ${rival} row (${best.label(input).replace(/`/g, '')}): ` +
+                `warden is ${margin >= 1 ? `${margin.toFixed(2)}× faster` : `${(1 / margin).toFixed(2)}× slower`}` +
+                (Math.abs(margin - 1) < NEAR_TIE ? ` (less than ${NEAR_TIE * 100} % apart: a near tie, which another run may reverse)` : '') });
+    }
+}
+
+out.push('## Targets', '');
+out.push('| input | target | result | |', '|---|---|---|---|');
+for (const t of targets) out.push(`| ${t.input} | ${t.what} | **${t.met ? 'met' : 'not met'}** | ${t.detail} |`);
+out.push('', 'A rival counts as beaten only when warden is faster than each of its rows (ajv with and without',
+    'allErrors, zod with and without `z.compile`). Ratios are against `boost::json::parse` alone with its',
+    'default allocator.', '');
+out.push(...body);
+
+out.push('## What each row does', '');
+out.push(
+    '- **Boost.JSON parse alone**: `boost::json::parse(bytes, ec)` into a `boost::json::value` with the default',
+    '  allocator. The cost of reading the bytes, and the 1.0× of every ratio.',
+    '- **warden**: `warden::parse` (size and depth limits, duplicate-key rejection) then `warden::decode<T>`',
+    '  (types, unknown and missing fields, lengths in code points, ranges, `pattern` with `std::regex`, `format`,',
+    '  enums; every error collected with its JSON Pointer).',
+    '- **hand-written decoder**: `boost::json::parse` then a decoder written by hand for these structs',
+    '  (benchmarks/validation.cpp, `namespace hand`) making the same checks with the same `std::regex` objects',
+    '  and warden\'s `is_email` / `is_date`, stopping at the first error and reporting nothing. It does not',
+    '  reject duplicate keys (Boost.JSON keeps the last). The practical floor for a typed, checked result.',
+    '- **ajv**: `Ajv2020` from `ajv/dist/2020` with `strict: true` and ajv-formats, compiled once from the schema',
+    '  warden generates (`schema_dump`). ajv counts lengths in code points, as warden does. Default ajv stops',
+    '  at the first error; `allErrors: true` reports every error, as warden does.',
+    '- **zod**: hand-written `z.strictObject` schemas with the same constraints (benchmarks/validators.mjs).',
+    '  zod\'s `.min`/`.max` count UTF-16 units, so string lengths are checked by a `refine` counting code',
+    '  points. `z.compile` is zod\'s ahead-of-time compiled fast path (compiled with `strict: true`, so the row',
+    '  never silently falls back to the interpreter).',
+    '- JavaScript rows include `JSON.parse` of the text; neither ajv nor zod sees duplicate keys (`JSON.parse`',
+    '  keeps the last). Decoding the file\'s UTF-8 into a string is not timed.',
+    '',
+    'Before anything is timed, warden, the hand-written decoder, ajv (both settings) and zod (both forms) must',
+    `accept both inputs and give the expected verdict on each of the ${['support_note', 'order'].map((k) => JSON.parse(readFileSync(new URL('./data/cases.json', import.meta.url), 'utf8'))[k].length).reduce((a, b) => a + b)} cases of`,
+    '`benchmarks/data/cases.json` (invalid and edge-valid variants of the inputs); the hand-written decoder',
+    'must also produce the same struct as warden. Each C++ benchmark checks once, untimed, that its operation',
+    'succeeds on the input, so no row can time the error path.', '');
+
+out.push('## How it was measured', '');
+const loadNote = [];
+if (args['load-before']) loadNote.push(`${args['load-before']} when the run started`);
+if (args['load-after']) loadNote.push(`${args['load-after']} when it ended`);
+const load1 = Number((args['load-before'] || '0').split(' ')[0]);
+out.push(
+    `- Command: \`${args.command}\`, which configures and builds \`build-bench/\` (${buildType || 'unknown build type'}), runs`,
+    '  `bench_validation --benchmark_format=json --benchmark_repetitions=5 --benchmark_report_aggregates_only=true`,',
+    '  then `node benchmarks/validators.mjs` and this report.',
+    `- C++: ${cxxVersion || ctx.compiler || 'unknown compiler'}, flags \`${flags || '(none)'}\`${ctx.ndebug === 'yes' ? ' (NDEBUG)' : ''}; Boost ${(ctx.boost_version || '').replace('_', '.')};`,
+    `  Google Benchmark ${benchmarkVersion || 'unknown version'}${ctx.library_build_type === 'debug' ? ' (the distribution\'s library reports a debug build of itself; that is the harness, not the code measured)' : ''}; ${cmakeVersion}.`,
+    '  Figures are the median over 5 repetitions of the wall-clock time per operation; spread is the',
+    '  coefficient of variation over the repetitions.',
+    `- JavaScript: Node ${js.node} (V8 ${js.v8}), ajv ${v.ajv}, ajv-formats ${v['ajv-formats']}, zod ${v.zod}. Each row is warmed up`,
+    `  for at least ${Math.max(js.min_time_s, 0.2)} s, then timed in 5 repetitions of about ${js.min_time_s} s each (\`process.hrtime\`);`,
+    '  figures are the median over the repetitions.',
+    `- Machine: ${lscpu['Model name'] ?? 'unknown CPU'}, ${lscpu['CPU(s)'] ?? '?'} CPUs (${lscpu['Core(s) per socket'] ?? '?'} cores per socket, ${lscpu['Thread(s) per core'] ?? '?'} thread per core)` +
+        `${lscpu['Hypervisor vendor'] ? `, a ${lscpu['Hypervisor vendor']} virtual machine` : ''}; ${ctx.mhz_per_cpu} MHz as Google Benchmark reads it;`,
+    `  host ${ctx.host_name}.`,
+    `- Load average (1, 5, 15 min): ${loadNote.join(', ') || 'not recorded'}.` +
+        (load1 > 0.5 ? ' The machine was not idle: other processes shared its two CPUs during the run, which makes the figures noisier and, if anything, slower than on a quiet machine.' : ''),
+    '');
+
+writeFileSync(args.out, out.join('\n') + '\n');
+console.error(`report.mjs: wrote ${args.out}`);
