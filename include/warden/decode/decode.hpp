@@ -8,6 +8,7 @@
 #include <warden/decode/result.hpp>
 #include <warden/detail/decode_context.hpp>
 #include <warden/detail/formats.hpp>
+#include <warden/detail/pattern.hpp>
 #include <warden/detail/type_traits.hpp>
 #include <warden/schema/field.hpp>
 #include <warden/schema/supported.hpp>
@@ -22,7 +23,6 @@
 #include <bitset>
 #include <cmath>
 #include <limits>
-#include <regex>
 #include <string>
 #include <utility>
 
@@ -188,9 +188,10 @@ void decode_struct(const boost::json::value& v, T& out, decode_context& ctx) {
     });
 }
 
+// Built once per pattern, on first use; field<> has checked it at compile time.
 template<class Pattern>
-const std::regex& compiled_pattern() {
-    static const std::regex re(Pattern::value.data(), Pattern::value.size(), std::regex::ECMAScript);
+const compiled_pattern& pattern_of() {
+    static const compiled_pattern re(Pattern::value);
     return re;
 }
 
@@ -212,6 +213,10 @@ template<class Rule, class T>
 void check_rule(const T& value, decode_context& ctx) {
     constexpr int kind = rule_kind<Rule>::value;
     if constexpr (kind == 2 || kind == 3) {
+        // n bytes of UTF-8 hold between ceil(n/4) and n code points: count only when the byte
+        // length cannot decide.
+        const std::size_t bytes = value.size();
+        if (kind == 2 ? (bytes + 3) / 4 >= Rule::value : bytes <= Rule::value) return;
         std::size_t len = code_points(value);
         bool bad = kind == 2 ? len < Rule::value : len > Rule::value;
         if (bad)
@@ -219,7 +224,7 @@ void check_rule(const T& value, decode_context& ctx) {
                      std::string(kind == 2 ? "must be at least " : "must be at most ") + std::to_string(Rule::value) +
                          plural(Rule::value, " character", " characters") + got_suffix(ctx, std::to_string(len)));
     } else if constexpr (kind == 6) {
-        if (!std::regex_search(value, compiled_pattern<Rule>()))
+        if (!pattern_of<Rule>().search(value))
             ctx.fail(error_code::pattern_mismatch, "must match the pattern " + std::string(Rule::value));
     } else if constexpr (kind == 7) {
         if (!matches_format(Rule::value, value)) ctx.fail(error_code::invalid_format, format_phrase(Rule::value));

@@ -30,100 +30,67 @@ struct parse_options {
 
 namespace detail {
 
-// Builds the DOM through boost::json::value_stack, and keeps each open object's keys to find
-// duplicates and each open container's position to name where a problem is.
-class checked_handler {
+// Builds the DOM like boost::json::parse does, through value_stack, with two differences: doubles
+// are converted with correct rounding, and keys are counted. Boost.JSON's object construction
+// keeps the last of two equal keys, so a DOM with fewer members than keys read had a duplicate.
+class dom_handler {
 public:
     static constexpr std::size_t max_object_size = boost::json::object::max_size();
     static constexpr std::size_t max_array_size = boost::json::array::max_size();
     static constexpr std::size_t max_key_size = boost::json::string::max_size();
     static constexpr std::size_t max_string_size = boost::json::string::max_size();
+    using error_code = boost::system::error_code;
+    using string_view = boost::json::string_view;
 
-    checked_handler(unsigned char* temp, std::size_t temp_size) : st({}, temp, temp_size) {}
+    dom_handler(unsigned char* temp, std::size_t temp_size) : st({}, temp, temp_size) {}
 
     boost::json::value_stack st;
-    std::string duplicate_path; // set when a duplicate key stopped the parse
+    std::size_t keys = 0;
 
-    bool on_document_begin(boost::system::error_code&) { return true; }
-    bool on_document_end(boost::system::error_code&) { return true; }
-
-    bool on_object_begin(boost::system::error_code&) {
-        enter_value();
-        frames_.push_back({keys_.size(), arena_.size(), 0, false});
-        return true;
-    }
-    bool on_object_end(std::size_t n, boost::system::error_code& ec) {
-        frame& f = frames_.back();
-        if (has_duplicate(f)) {
-            duplicate_path = pointer_to_duplicate(f);
-            ec = boost::json::error::extra_data; // any error stops the parser; the path says why
-            return false;
-        }
-        keys_.resize(f.first_key);
-        arena_.resize(f.arena_start);
-        frames_.pop_back();
+    bool on_document_begin(error_code&) { return true; }
+    bool on_document_end(error_code&) { return true; }
+    bool on_object_begin(error_code&) { return true; }
+    bool on_object_end(std::size_t n, error_code&) {
         st.push_object(n);
         return true;
     }
-    bool on_array_begin(boost::system::error_code&) {
-        enter_value();
-        frames_.push_back({keys_.size(), arena_.size(), 0, true});
-        return true;
-    }
-    bool on_array_end(std::size_t n, boost::system::error_code&) {
-        frames_.pop_back();
+    bool on_array_begin(error_code&) { return true; }
+    bool on_array_end(std::size_t n, error_code&) {
         st.push_array(n);
         return true;
     }
-    bool on_key_part(boost::json::string_view s, std::size_t, boost::system::error_code&) {
-        if (!in_key_) {
-            key_start_ = arena_.size();
-            in_key_ = true;
-        }
-        arena_.append(s.data(), s.size());
+    bool on_key_part(string_view s, std::size_t, error_code&) {
         st.push_chars(s);
         return true;
     }
-    bool on_key(boost::json::string_view s, std::size_t, boost::system::error_code&) {
-        if (!in_key_) key_start_ = arena_.size();
-        in_key_ = false;
-        arena_.append(s.data(), s.size());
-        keys_.push_back({key_start_, arena_.size() - key_start_});
+    bool on_key(string_view s, std::size_t, error_code&) {
+        ++keys;
         st.push_key(s);
         return true;
     }
-    bool on_string_part(boost::json::string_view s, std::size_t, boost::system::error_code&) {
-        if (!in_string_) {
-            enter_value();
-            in_string_ = true;
-        }
+    bool on_string_part(string_view s, std::size_t, error_code&) {
         st.push_chars(s);
         return true;
     }
-    bool on_string(boost::json::string_view s, std::size_t, boost::system::error_code&) {
-        if (!in_string_) enter_value();
-        in_string_ = false;
+    bool on_string(string_view s, std::size_t, error_code&) {
         st.push_string(s);
         return true;
     }
-    bool on_number_part(boost::json::string_view s, boost::system::error_code&) {
+    bool on_number_part(string_view s, error_code&) {
         number_.append(s.data(), s.size());
         return true;
     }
-    bool on_int64(std::int64_t i, boost::json::string_view, boost::system::error_code&) {
+    bool on_int64(std::int64_t i, string_view, error_code&) {
         number_.clear();
-        enter_value();
         st.push_int64(i);
         return true;
     }
-    bool on_uint64(std::uint64_t u, boost::json::string_view, boost::system::error_code&) {
+    bool on_uint64(std::uint64_t u, string_view, error_code&) {
         number_.clear();
-        enter_value();
         st.push_uint64(u);
         return true;
     }
-    bool on_double(double d, boost::json::string_view s, boost::system::error_code&) {
-        enter_value();
+    bool on_double(double d, string_view s, error_code&) {
         if (number_.empty()) {
             d = exact_double(s, d);
         } else {
@@ -134,30 +101,18 @@ public:
         st.push_double(d);
         return true;
     }
-    bool on_bool(bool b, boost::system::error_code&) {
-        enter_value();
+    bool on_bool(bool b, error_code&) {
         st.push_bool(b);
         return true;
     }
-    bool on_null(boost::system::error_code&) {
-        enter_value();
+    bool on_null(error_code&) {
         st.push_null();
         return true;
     }
-    bool on_comment_part(boost::json::string_view, boost::system::error_code&) { return true; }
-    bool on_comment(boost::json::string_view, boost::system::error_code&) { return true; }
+    bool on_comment_part(string_view, error_code&) { return true; }
+    bool on_comment(string_view, error_code&) { return true; }
 
 private:
-    struct span {
-        std::size_t offset, size;
-    };
-    struct frame {
-        std::size_t first_key;   // index into keys_ of this object's first key
-        std::size_t arena_start; // arena_ size when the object opened
-        std::size_t next_index;  // arrays: index of the next element
-        bool is_array;
-    };
-
     // Boost.JSON 1.81 converts decimals by multiplying by a power of ten, which can land one ulp
     // off (3.4028234663852886e38 is then not FLT_MAX) and turns 0e400 into NaN. std::from_chars
     // rounds correctly; only out-of-range values keep Boost's answer, which is then +-infinity,
@@ -170,6 +125,116 @@ private:
             return std::signbit(approx) || (!text.empty() && text[0] == '-') ? -0.0 : 0.0;
         return approx;
     }
+
+    std::string number_; // a number split across input buffers
+};
+
+// Members in a DOM, counted the way dom_handler counts keys.
+inline std::size_t member_count(const boost::json::value& v) noexcept {
+    std::size_t n = 0;
+    if (const auto* o = v.if_object()) {
+        n = o->size();
+        for (const auto& kv : *o)
+            if (kv.value().is_structured()) n += member_count(kv.value());
+    } else if (const auto* a = v.if_array()) {
+        for (const auto& e : *a)
+            if (e.is_structured()) n += member_count(e);
+    }
+    return n;
+}
+
+// The slow path, run only after a failure: keeps each open object's keys to name the
+// duplicated one and each open container's position to say where it is.
+class checked_handler : public dom_handler {
+public:
+    using dom_handler::dom_handler;
+
+    std::string duplicate_path; // set when a duplicate key stopped the parse
+
+    bool on_object_begin(error_code& ec) {
+        enter_value();
+        frames_.push_back({keys_.size(), arena_.size(), 0, false});
+        return dom_handler::on_object_begin(ec);
+    }
+    bool on_object_end(std::size_t n, error_code& ec) {
+        frame& f = frames_.back();
+        if (has_duplicate(f)) {
+            duplicate_path = pointer_to_duplicate(f);
+            ec = boost::json::error::extra_data; // any error stops the parser; the path says why
+            return false;
+        }
+        keys_.resize(f.first_key);
+        arena_.resize(f.arena_start);
+        frames_.pop_back();
+        return dom_handler::on_object_end(n, ec);
+    }
+    bool on_array_begin(error_code& ec) {
+        enter_value();
+        frames_.push_back({keys_.size(), arena_.size(), 0, true});
+        return dom_handler::on_array_begin(ec);
+    }
+    bool on_array_end(std::size_t n, error_code& ec) {
+        frames_.pop_back();
+        return dom_handler::on_array_end(n, ec);
+    }
+    bool on_key_part(string_view s, std::size_t n, error_code& ec) {
+        if (!in_key_) {
+            key_start_ = arena_.size();
+            in_key_ = true;
+        }
+        arena_.append(s.data(), s.size());
+        return dom_handler::on_key_part(s, n, ec);
+    }
+    bool on_key(string_view s, std::size_t n, error_code& ec) {
+        if (!in_key_) key_start_ = arena_.size();
+        in_key_ = false;
+        arena_.append(s.data(), s.size());
+        keys_.push_back({key_start_, arena_.size() - key_start_});
+        return dom_handler::on_key(s, n, ec);
+    }
+    bool on_string_part(string_view s, std::size_t n, error_code& ec) {
+        if (!in_string_) {
+            enter_value();
+            in_string_ = true;
+        }
+        return dom_handler::on_string_part(s, n, ec);
+    }
+    bool on_string(string_view s, std::size_t n, error_code& ec) {
+        if (!in_string_) enter_value();
+        in_string_ = false;
+        return dom_handler::on_string(s, n, ec);
+    }
+    bool on_int64(std::int64_t i, string_view s, error_code& ec) {
+        enter_value();
+        return dom_handler::on_int64(i, s, ec);
+    }
+    bool on_uint64(std::uint64_t u, string_view s, error_code& ec) {
+        enter_value();
+        return dom_handler::on_uint64(u, s, ec);
+    }
+    bool on_double(double d, string_view s, error_code& ec) {
+        enter_value();
+        return dom_handler::on_double(d, s, ec);
+    }
+    bool on_bool(bool b, error_code& ec) {
+        enter_value();
+        return dom_handler::on_bool(b, ec);
+    }
+    bool on_null(error_code& ec) {
+        enter_value();
+        return dom_handler::on_null(ec);
+    }
+
+private:
+    struct span {
+        std::size_t offset, size;
+    };
+    struct frame {
+        std::size_t first_key;   // index into keys_ of this object's first key
+        std::size_t arena_start; // arena_ size when the object opened
+        std::size_t next_index;  // arrays: index of the next element
+        bool is_array;
+    };
 
     std::string_view key_at(const span& k) const { return {arena_.data() + k.offset, k.size}; }
 
@@ -225,7 +290,6 @@ private:
     std::vector<span> sorted_;
     std::string arena_;
     std::string_view dup_;
-    std::string number_; // a number split across input buffers
     std::size_t key_start_ = 0;
     bool in_key_ = false;
     bool in_string_ = false;
@@ -247,6 +311,17 @@ inline result<boost::json::value> parse(std::string_view text, const parse_optio
     po.max_depth = options.max_depth;
     // Like boost::json::parse, keep the parser's scratch space on the stack.
     unsigned char temp[4096];
+    {
+        boost::json::basic_parser<detail::dom_handler> fast(po, temp, sizeof(temp));
+        fast.handler().st.reset(sp);
+        boost::system::error_code ec;
+        std::size_t used = fast.write_some(false, text.data(), text.size(), ec);
+        if (!ec && used == text.size()) {
+            boost::json::value v = fast.handler().st.release();
+            if (detail::member_count(v) == fast.handler().keys) return v;
+        }
+    }
+    // Something is wrong: parse again, slowly, to say what and where.
     boost::json::basic_parser<detail::checked_handler> p(po, temp, sizeof(temp));
     p.handler().st.reset(std::move(sp));
     boost::system::error_code ec;

@@ -88,27 +88,33 @@ public:
         bool is_index;
     };
 
-    // Pushes one path segment for the lifetime of the guard.
+    // One path segment for the lifetime of the guard: a node on the caller's stack, linked to its
+    // parent, so that the path costs nothing until an error needs it spelled out.
     class scope {
     public:
-        scope(decode_context& c, std::string_view key) : c_(c) { c_.path_.push_back({key, 0, false}); }
-        scope(decode_context& c, std::size_t index) : c_(c) { c_.path_.push_back({{}, index, true}); }
-        ~scope() { c_.path_.pop_back(); }
+        scope(decode_context& c, std::string_view key) : c_(c), parent_(c.top_), seg_{key, 0, false} { c_.top_ = this; }
+        scope(decode_context& c, std::size_t index) : c_(c), parent_(c.top_), seg_{{}, index, true} { c_.top_ = this; }
+        ~scope() { c_.top_ = parent_; }
         scope(const scope&) = delete;
         scope& operator=(const scope&) = delete;
 
     private:
+        friend class decode_context;
         decode_context& c_;
+        const scope* parent_;
+        segment seg_;
     };
 
     std::string pointer() const {
+        std::vector<const segment*> segs;
+        for (const scope* s = top_; s; s = s->parent_) segs.push_back(&s->seg_);
         std::string p;
-        for (const auto& s : path_) {
-            if (s.is_index) {
+        for (auto it = segs.rbegin(); it != segs.rend(); ++it) {
+            if ((*it)->is_index) {
                 p += '/';
-                p += std::to_string(s.index);
+                p += std::to_string((*it)->index);
             } else {
-                append_pointer_token(p, s.key);
+                append_pointer_token(p, (*it)->key);
             }
         }
         return p;
@@ -140,7 +146,7 @@ public:
 
 private:
     std::vector<error> errors_;
-    std::vector<segment> path_;
+    const scope* top_ = nullptr;
     std::size_t max_errors_;
     int secret_depth_ = 0;
 };

@@ -6,6 +6,7 @@
 // cannot hold never reaches run time.
 
 #include <warden/detail/formats.hpp>
+#include <warden/detail/pattern.hpp>
 #include <warden/detail/type_traits.hpp>
 #include <warden/schema/rules.hpp>
 
@@ -56,6 +57,9 @@ template<class Rule> inline constexpr bool is_array_rule = false;
 template<std::size_t N> inline constexpr bool is_array_rule<min_items<N>> = true;
 template<std::size_t N> inline constexpr bool is_array_rule<max_items<N>> = true;
 
+template<class Rule> inline constexpr bool is_pattern_supported = true;
+template<fixed_string S> inline constexpr bool is_pattern_supported<pattern<S>> = pattern_problem(S.view()) == nullptr;
+
 template<class Rule> inline constexpr bool is_format_known = true;
 template<fixed_string S> inline constexpr bool is_format_known<format<S>> = is_known_format(S.view());
 
@@ -104,6 +108,9 @@ struct field {
                   "widen the type or fix the bound");
     static_assert((detail::is_format_known<Rules> && ...),
                   "warden: unknown format; use date, time, date-time, email, uuid or ipv4");
+    static_assert((detail::is_pattern_supported<Rules> && ...),
+                  "warden: the pattern is not a regular expression warden supports (ECMAScript with the u flag, "
+                  "without backreferences, lookaround or \\b); detail::pattern_problem(\"...\") says why");
     static_assert(detail::rule_count<6, Rules...> == 0 || detail::rule_count<3, Rules...> == 1,
                   "warden: a pattern needs a max_length on the same field, so that matching stays bounded");
     static_assert(detail::rule_value<2, std::size_t{0}, Rules...>() <=

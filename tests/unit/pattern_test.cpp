@@ -1,0 +1,95 @@
+#include <warden/detail/pattern.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <regex>
+#include <string>
+
+using warden::detail::compiled_pattern;
+using warden::detail::pattern_problem;
+
+static_assert(pattern_problem("^[A-Z]{3}-[0-9]{4}$") == nullptr);
+static_assert(pattern_problem("^(a|b)*c?$") == nullptr);
+static_assert(pattern_problem("^(?:x|y){2,}\\u00e9\\u{1F600}[\\d\\s_-]$") == nullptr);
+static_assert(pattern_problem("(?=a)") != nullptr);
+static_assert(pattern_problem("(?<name>a)") != nullptr);
+static_assert(pattern_problem("(a)\\1") != nullptr);
+static_assert(pattern_problem("\\bword") != nullptr);
+static_assert(pattern_problem("a{3,2}") != nullptr);
+static_assert(pattern_problem("(a") != nullptr);
+static_assert(pattern_problem("a)") != nullptr);
+static_assert(pattern_problem("[a") != nullptr);
+static_assert(pattern_problem("[z-a]") != nullptr);
+static_assert(pattern_problem("a**") != nullptr);
+static_assert(pattern_problem("*a") != nullptr);
+static_assert(pattern_problem("a{") != nullptr);
+static_assert(pattern_problem("\\q") != nullptr);
+static_assert(pattern_problem("[\\d-z]") != nullptr);
+static_assert(pattern_problem("\\") != nullptr);
+static_assert(pattern_problem("(a{1000}){1000}") != nullptr); // too many states once expanded
+
+namespace {
+
+bool search(const char* pattern, std::string_view text) { return compiled_pattern(pattern).search(text); }
+
+} // namespace
+
+TEST_CASE("patterns search like ECMAScript with the u flag", "[pattern]") {
+    struct probe {
+        const char* pattern;
+        const char* text;
+        bool expected;
+    };
+    const probe probes[] = {
+        {"^[A-Z]{3}-[0-9]{4}$", "ABC-1234", true},   {"^[A-Z]{3}-[0-9]{4}$", "ABC-12345", false},
+        {"^[A-Z]{3}-[0-9]{4}$", "xABC-1234", false}, {"[0-9]", "abc5", true},
+        {"^$", "", true},                            {"^$", "a", false},
+        {"^(ab|cd)+$", "abcdab", true},              {"^(ab|cd)+$", "abc", false},
+        {"^a{2,3}$", "aaaa", false},                 {"^a{2,3}$", "aaa", true},
+        {"^a{2,}$", "aaaaaa", true},                 {"^a{2,}$", "a", false},
+        {"^a{0}b$", "b", true},                      {"^\\d+$", "123", true},
+        {"^\\D+$", "12", false},                     {"^[^a-c]+$", "xyz", true},
+        {"^[^a-c]+$", "xaz", false},                 {"\\s", "a b", true},
+        {"^x?y*?z+$", "zz", true},                   {"^\\.$", ".", true},
+        {"^\\.$", "a", false},                       {"c$", "abc", true},
+        {"^b", "abc", false},                        {"a|", "zzz", true},
+        {"^[]$", "", false},                         {"^[^]$", "x", true},
+        {"^[a-]$", "-", true},                       {"^[\\w.]+@", "a.b@", true},
+        {"^(?:ab)?c$", "c", true},                   {"^.$", "\n", false},
+    };
+    for (const auto& p : probes) {
+        CAPTURE(p.pattern, p.text);
+        CHECK(search(p.pattern, p.text) == p.expected);
+    }
+}
+
+TEST_CASE("patterns see code points, not bytes", "[pattern]") {
+    CHECK(search("^.$", "\xC3\xA9"));                      // é is one code point
+    CHECK(search("^.$", "\xF0\x9F\x98\x80"));              // so is 😀, which is two UTF-16 units
+    CHECK(!search("^.{2}$", "\xF0\x9F\x98\x80"));
+    CHECK(search("^\\u00e9$", "\xC3\xA9"));
+    CHECK(search("^[\\u{1F600}-\\u{1F64F}]$", "\xF0\x9F\x98\x81"));
+    CHECK(search("^\\ud83d\\ude00$", "\xF0\x9F\x98\x80")); // a surrogate pair escape is one code point
+    CHECK(search("^[é€]+$", "\xE2\x82\xAC\xC3\xA9"));
+    CHECK(!search("^\\S+$", "a\xC2\xA0" "b"));             // U+00A0 is white space to ECMAScript
+    CHECK(!search("^\\w$", "\xC3\xA9"));                   // \w is ASCII only
+    CHECK(search("^.$", "\xFF"));                          // an invalid byte reads as one U+FFFD
+}
+
+TEST_CASE("matching time is linear: no catastrophic backtracking", "[pattern]") {
+    std::string evil(5000, 'a');
+    evil += 'b';
+    CHECK(!search("^(a*)*$", evil));
+    CHECK(!search("^(a|aa)+$", evil));
+    CHECK(search("(a|aa)+b", evil));
+}
+
+TEST_CASE("on ASCII, the same answers as std::regex", "[pattern]") {
+    const char* patterns[] = {"^[A-Z]{2,3}-[0-9]+$", "ab|cd", "^(x(y|z)?)+$", "[^0-9]{3}", "^a.c$", "\\d{2}\\s\\w+"};
+    const char* texts[] = {"", "AB-1", "ABCD-12", "xab", "cd", "xyzxy", "xxx", "a-c", "abc", "12 word", "1 w", "!!!"};
+    for (const char* p : patterns)
+        for (const char* t : texts) {
+            CAPTURE(p, t);
+            CHECK(search(p, t) == std::regex_search(t, std::regex(p, std::regex::ECMAScript)));
+        }
+}
