@@ -6,7 +6,7 @@
 //   warden_parse_decode   warden::parse + warden::decode<T>: the path a warden server takes;
 //   hand_decoder          boost::json::parse + a hand-written decoder making the same checks
 //                         (types, unknown and missing fields, lengths in code points, ranges, the
-//                         same std::regex, the same format checks, the enum): the practical floor;
+//                         same pattern matcher, the same format checks, the enum): the practical floor;
 //   warden_parse_only     warden::parse alone and
 //   warden_decode_only    warden::decode<T> of an already parsed value: the two halves of
 //                         warden_parse_decode, to show where its time goes.
@@ -17,11 +17,11 @@
 //   warden_parse_decode_lean
 //                         warden decoding the same bytes into a copy of the struct without the
 //                         rules that dominate its decode profile: shop::order without its two
-//                         pattern rules (the cost of std::regex), desk::note_input without its
+//                         pattern rules (the cost of matching patterns), desk::note_input without its
 //                         length rules (the cost of counting code points, twice);
 //   warden_parse_decode_lean_monotonic
 //                         both;
-//   hand_decoder_no_regex (order only)
+//   hand_decoder_plain_patterns (order only)
 //                         the hand-written decoder checking the two patterns with plain code.
 // ajv and zod are timed by benchmarks/validators.mjs on the same files; benchmarks/run_validation
 // runs both and writes docs/benchmarks.md.
@@ -131,15 +131,15 @@ bool number(const json::value& v, double& out) {
     return true;
 }
 
-// How the two patterns are checked. with_regex uses the very std::regex objects warden matches
-// with (the benchmark's hand-written decoder); plain_code checks ^[A-Z]{3}-[0-9]{4}$ and ^[A-Z]{2}$
-// with a few comparisons (a what-if: what the decoder costs without std::regex).
-struct with_regex {
+// How the two patterns are checked. with_pattern uses the very pattern matchers warden uses (the
+// benchmark's hand-written decoder); plain_code checks ^[A-Z]{3}-[0-9]{4}$ and ^[A-Z]{2}$ with a few
+// comparisons (a what-if: what the decoder costs without a general matcher).
+struct with_pattern {
     static bool sku(const std::string& s) {
-        return std::regex_search(s, warden::detail::compiled_pattern<warden::pattern<"^[A-Z]{3}-[0-9]{4}$">>());
+        return warden::detail::pattern_of<warden::pattern<"^[A-Z]{3}-[0-9]{4}$">>().search(s);
     }
     static bool country(const std::string& s) {
-        return std::regex_search(s, warden::detail::compiled_pattern<warden::pattern<"^[A-Z]{2}$">>());
+        return warden::detail::pattern_of<warden::pattern<"^[A-Z]{2}$">>().search(s);
     }
 };
 struct plain_code {
@@ -152,7 +152,7 @@ struct plain_code {
     static bool country(const std::string& s) { return s.size() == 2 && upper(s[0]) && upper(s[1]); }
 };
 
-template<class Match = with_regex>
+template<class Match = with_pattern>
 bool decode(const json::value& v, desk::note_input& out) {
     const json::object* o = v.if_object();
     if (!o) return false;
@@ -174,7 +174,7 @@ bool decode(const json::value& v, desk::note_input& out) {
     return seen == 3;
 }
 
-template<class Match = with_regex>
+template<class Match = with_pattern>
 bool decode(const json::value& v, shop::line_item& out) {
     const json::object* o = v.if_object();
     if (!o) return false;
@@ -203,7 +203,7 @@ bool decode(const json::value& v, shop::line_item& out) {
     return seen == 7;
 }
 
-template<class Match = with_regex>
+template<class Match = with_pattern>
 bool decode(const json::value& v, shop::address& out) {
     const json::object* o = v.if_object();
     if (!o) return false;
@@ -227,7 +227,7 @@ bool decode(const json::value& v, shop::address& out) {
     return seen == 7;
 }
 
-template<class Match = with_regex>
+template<class Match = with_pattern>
 bool decode(const json::value& v, shop::order& out) {
     const json::object* o = v.if_object();
     if (!o) return false;
@@ -312,7 +312,7 @@ bool decode(const json::value& v, shop::order& out) {
 
 // ---------------------------------------------------------------------------------------------
 // What-if: shop::order exactly, less its two pattern rules. Decoding the same bytes into it shows
-// what std::regex costs warden.
+// what matching patterns costs warden.
 namespace no_pattern {
 struct line_item {
     warden::field<std::string, warden::max_length<8>> sku;
@@ -395,7 +395,7 @@ bool warden_accepts_monotonic(std::string_view text, std::string* fp = nullptr) 
     return decoded.ok();
 }
 
-template<class T, class Match = hand::with_regex>
+template<class T, class Match = hand::with_pattern>
 bool hand_accepts(std::string_view text, std::string* fp = nullptr) {
     boost::system::error_code ec;
     json::value v = json::parse(text, ec);
@@ -452,8 +452,8 @@ void check_input(const std::string& name, const std::string& text, const json::a
     const std::pair<const char*, checker> decoders[] = {
         {"warden", &warden_accepts<T>},
         {"warden with a monotonic_resource", &warden_accepts_monotonic<T>},
-        {"the hand-written decoder", &hand_accepts<T, hand::with_regex>},
-        {"the hand-written decoder without std::regex", &hand_accepts<T, hand::plain_code>},
+        {"the hand-written decoder", &hand_accepts<T, hand::with_pattern>},
+        {"the hand-written decoder without the pattern matcher", &hand_accepts<T, hand::plain_code>},
     };
     std::string expected;
     if (!warden_accepts<T>(text, &expected)) die(name + ": warden rejects the benchmark input");
@@ -530,7 +530,7 @@ void register_input(const std::string& name, std::string_view bytes) {
         boost::system::error_code ec;
         json::value v = json::parse(b, ec);
         T out{};
-        bool ok = !ec && hand::decode<hand::with_regex>(v, out);
+        bool ok = !ec && hand::decode<hand::with_pattern>(v, out);
         benchmark::DoNotOptimize(out);
         return ok;
     });
@@ -581,7 +581,7 @@ void register_input(const std::string& name, std::string_view bytes) {
         return decoded.ok();
     });
     if constexpr (std::is_same_v<T, shop::order>) {
-        add(name + "/hand_decoder_no_regex", bytes, [](std::string_view b) {
+        add(name + "/hand_decoder_plain_patterns", bytes, [](std::string_view b) {
             boost::system::error_code ec;
             json::value v = json::parse(b, ec);
             T out{};

@@ -4,6 +4,7 @@
 #include <boost/json/parse.hpp>
 #include <catch2/catch.hpp>
 
+#include <charconv>
 #include <cmath>
 
 namespace {
@@ -94,4 +95,18 @@ TEST_CASE("decimals are converted with correct rounding", "[parse]") {
     CHECK(warden::parse("1e-400")->as_double() == 0.0);
     CHECK(std::isinf(warden::parse("1e400")->as_double()));
     CHECK(warden::parse("[0.1,2.5e-3]")->as_array()[1].as_double() == 2.5e-3);
+}
+
+TEST_CASE("the fast and the general decimal paths agree with std::from_chars", "[parse]") {
+    for (std::string_view text : {"9.5", "-0.0", "0.1", "123.456", "1e22", "1e23", "1.5e-22", "1.5e-23", "123456789012345.6",
+                                  "1234567890123456.7", "0.000000000000000000001", "4.9e-324", "1.7976931348623157e308",
+                                  "2.2250738585072014E-308", "-12.5E+3", "0.30000000000000004", "1E-7"}) {
+        CAPTURE(text);
+        double expected = 0;
+        std::from_chars(text.data(), text.data() + text.size(), expected);
+        auto v = warden::parse(text);
+        REQUIRE(v);
+        CHECK(v->to_number<double>() == expected);
+        CHECK(std::signbit(v->to_number<double>()) == std::signbit(expected));
+    }
 }

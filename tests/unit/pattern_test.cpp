@@ -93,3 +93,24 @@ TEST_CASE("on ASCII, the same answers as std::regex", "[pattern]") {
             CHECK(search(p, t) == std::regex_search(t, std::regex(p, std::regex::ECMAScript)));
         }
 }
+
+TEST_CASE("patterns of more than 64 states take the general path with the same answers", "[pattern]") {
+    // 70 optional a's, then b: well over 64 states once expanded.
+    compiled_pattern big("^a{0,70}b$");
+    CHECK(big.search("b"));
+    CHECK(big.search(std::string(70, 'a') + "b"));
+    CHECK(!big.search(std::string(71, 'a') + "b"));
+    CHECK(!big.search(std::string(10, 'a')));
+    compiled_pattern unanchored("x{65}");
+    CHECK(unanchored.search("--" + std::string(65, 'x') + "--"));
+    CHECK(!unanchored.search(std::string(64, 'x')));
+}
+
+TEST_CASE("a pattern whose DFA would be large still answers like std::regex", "[pattern]") {
+    // Few NFA states, but 2^7 DFA states: the DFA is abandoned for the mask simulation.
+    const char* p = "(a|b)*a(a|b)(a|b)(a|b)(a|b)(a|b)(a|b)$";
+    for (const char* t : {"abbbbbbb", "aaaaaaaa", "bbbbbbbb", "ab", "babbbbbbba", "aabbabbab", "\xC3\xA9" "abbbbbb"}) {
+        CAPTURE(t);
+        CHECK(search(p, t) == std::regex_search(t, std::regex(p, std::regex::ECMAScript)));
+    }
+}

@@ -118,12 +118,54 @@ private:
     // rounds correctly; only out-of-range values keep Boost's answer, which is then +-infinity,
     // or become a signed zero when they underflow.
     static double exact_double(std::string_view text, double approx) {
+        // Short decimals without an exponent (at most 15 digits, at most 15 after the point) are
+        // already right: Boost divides the exact digits by an exact power of ten.
+        if (text.size() <= 16 && text.find_first_of("eE") == std::string_view::npos) return approx;
+        if (double fast; clinger_fast_path(text, fast)) return fast;
         double d = 0;
         auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), d);
         if (ec == std::errc() && end == text.data() + text.size()) return d;
         if (ec == std::errc::result_out_of_range && std::isfinite(approx) && std::fabs(approx) < 1.0)
             return std::signbit(approx) || (!text.empty() && text[0] == '-') ? -0.0 : 0.0;
         return approx;
+    }
+
+    // Most numbers have at most 15 significant digits and a small exponent: then the digits and
+    // the power of ten are exact doubles, and one multiplication or division rounds correctly
+    // (Clinger, 1990). Returns false to leave the rest to std::from_chars.
+    static bool clinger_fast_path(std::string_view t, double& out) noexcept {
+        static constexpr double pow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+                                           1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+        std::size_t i = 0, n = t.size();
+        bool negative = i < n && t[i] == '-';
+        if (negative) ++i;
+        std::uint64_t mantissa = 0;
+        int significant = 0, exponent = 0;
+        auto digit = [&](char c, bool fraction) {
+            if (mantissa != 0 || c != '0') ++significant;
+            mantissa = mantissa * 10 + static_cast<std::uint64_t>(c - '0');
+            if (fraction) --exponent;
+        };
+        for (; i < n && t[i] >= '0' && t[i] <= '9'; ++i) digit(t[i], false);
+        if (i < n && t[i] == '.')
+            for (++i; i < n && t[i] >= '0' && t[i] <= '9'; ++i) digit(t[i], true);
+        if (significant > 15) return false;
+        if (i < n && (t[i] == 'e' || t[i] == 'E')) {
+            ++i;
+            bool minus = i < n && t[i] == '-';
+            if (i < n && (t[i] == '-' || t[i] == '+')) ++i;
+            int e = 0;
+            for (; i < n && t[i] >= '0' && t[i] <= '9'; ++i) {
+                if (e > 1000) return false;
+                e = e * 10 + (t[i] - '0');
+            }
+            exponent += minus ? -e : e;
+        }
+        if (i != n || exponent < -22 || exponent > 22) return false;
+        double v = static_cast<double>(mantissa);
+        v = exponent < 0 ? v / pow10[-exponent] : v * pow10[exponent];
+        out = negative ? -v : v;
+        return true;
     }
 
     std::string number_; // a number split across input buffers

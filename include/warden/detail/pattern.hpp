@@ -426,10 +426,142 @@ public:
         builder b{*this};
         pattern_parser<builder> parser(pattern, b);
         (void)parser.parse(); // pattern_problem() has accepted it at compile time
+        if (states_.size() <= 64) precompute_closures();
     }
 
     // True when the pattern matches somewhere in the UTF-8 text (JSON Schema's search semantics).
-    bool search(std::string_view text) const {
+    bool search(std::string_view text) const { return small_ ? search_small(text) : search_large(text); }
+
+private:
+    // Patterns of up to 64 states (nearly all of them) run on bit masks: the empty-move closure of
+    // every state is computed once for each kind of position, so a step is a few ORs.
+    enum position_kind { middle = 0, at_begin = 1, at_end = 2 }; // combinable: begin|end is the empty text
+
+    // ASCII runs through a DFA built at construction from the masks; other code points, and
+    // patterns whose DFA would be large, step the masks directly.
+    bool search_small(std::string_view text) const {
+        const std::size_t n = text.size();
+        if (n == 0 || dfa_.empty()) return search_masks(text, closure_[n == 0 ? at_begin | at_end : at_begin][start_], 0);
+        std::uint16_t at = 0; // the DFA starts at closure_[at_begin][start_]
+        std::size_t pos = 0;
+        while (true) {
+            const dfa_state& d = dfa_[at];
+            if (d.accepting) return true;
+            if (pos >= n || d.dead) return false;
+            auto byte = static_cast<unsigned char>(text[pos]);
+            if (byte >= 0x80) return search_masks(text, d.mask, pos);
+            ++pos;
+            at = d.next[pos == n][byte];
+        }
+    }
+
+    bool search_masks(std::string_view text, std::uint64_t current, std::size_t pos) const {
+        const std::size_t n = text.size();
+        while (true) {
+            if (current & match_bit_) return true;
+            if (pos >= n) return false;
+            std::uint64_t readers; // the active states that accept the next code point
+            auto byte = static_cast<unsigned char>(text[pos]);
+            if (byte < 0x80) {
+                readers = current & ascii_readers_[byte];
+                ++pos;
+            } else {
+                char32_t cp = decode(text, pos);
+                readers = 0;
+                for (std::uint64_t m = current; m; m &= m - 1) {
+                    auto k = static_cast<std::size_t>(__builtin_ctzll(m));
+                    if (states_[k].kind == op::set && matches(states_[k], cp)) readers |= std::uint64_t{1} << k;
+                }
+            }
+            current = advance(readers, pos == n);
+            if (current == 0 && start_middle_ == 0 && start_end_ == 0) return false; // anchored, and dead
+        }
+    }
+
+    // The states after the readers consume a code point; at the end of the text, $ holds.
+    std::uint64_t advance(std::uint64_t readers, bool end) const {
+        // A match may start at every position: the start state's closure joins each step.
+        const std::uint64_t* step = end ? step_end_ : step_middle_;
+        std::uint64_t next = end ? start_end_ : start_middle_;
+        for (std::uint64_t m = readers; m; m &= m - 1) next |= step[__builtin_ctzll(m)];
+        return next;
+    }
+
+    // Subset construction over ASCII, on the masks. Gives up past max_dfa_states.
+    void build_dfa() {
+        static constexpr std::size_t max_dfa_states = 64;
+        auto intern = [&](std::uint64_t mask) -> std::size_t {
+            for (std::size_t i = 0; i < dfa_.size(); ++i)
+                if (dfa_[i].mask == mask) return i;
+            dfa_.push_back({mask, (mask & match_bit_) != 0,
+                            mask == 0 && start_middle_ == 0 && start_end_ == 0, {}});
+            return dfa_.size() - 1;
+        };
+        intern(closure_[at_begin][start_]);
+        for (std::size_t i = 0; i < dfa_.size(); ++i) {
+            for (int end = 0; end < 2; ++end)
+                for (unsigned b = 0; b < 0x80; ++b) {
+                    std::size_t to = intern(advance(dfa_[i].mask & ascii_readers_[b], end == 1));
+                    if (dfa_.size() > max_dfa_states) {
+                        dfa_.clear();
+                        return;
+                    }
+                    dfa_[i].next[end][b] = static_cast<std::uint16_t>(to);
+                }
+        }
+    }
+
+    void precompute_closures() {
+        small_ = true;
+        for (std::uint32_t i = 0; i < states_.size(); ++i)
+            if (states_[i].kind == op::match) match_bit_ = std::uint64_t{1} << i;
+        for (std::uint32_t i = 0; i < states_.size(); ++i)
+            if (states_[i].kind == op::set)
+                for (char32_t c = 0; c < 0x80; ++c)
+                    if (matches(states_[i], c)) ascii_readers_[c] |= std::uint64_t{1} << i;
+        std::vector<std::uint32_t> stack;
+        for (int w = 0; w < 4; ++w) {
+            closure_[w].assign(states_.size(), 0);
+            for (std::uint32_t s = 0; s < states_.size(); ++s) {
+                std::uint64_t seen = 0, found = 0;
+                stack.assign(1, s);
+                while (!stack.empty()) {
+                    std::uint32_t x = stack.back();
+                    stack.pop_back();
+                    if (x == open || (seen >> x & 1)) continue;
+                    seen |= std::uint64_t{1} << x;
+                    const state& st = states_[x];
+                    switch (st.kind) {
+                    case op::match:
+                    case op::set: found |= std::uint64_t{1} << x; break;
+                    case op::split:
+                        stack.push_back(st.out2);
+                        stack.push_back(st.out);
+                        break;
+                    case op::jump: stack.push_back(st.out); break;
+                    case op::begin:
+                        if (w & at_begin) stack.push_back(st.out);
+                        break;
+                    case op::end:
+                        if (w & at_end) stack.push_back(st.out);
+                        break;
+                    }
+                }
+                closure_[w][s] = found;
+            }
+        }
+        for (std::uint32_t k = 0; k < states_.size(); ++k)
+            if (states_[k].kind == op::set) {
+                step_middle_[k] = closure_[middle][states_[k].out];
+                step_end_[k] = closure_[at_end][states_[k].out];
+            }
+        start_middle_ = closure_[middle][start_];
+        start_end_ = closure_[at_end][start_];
+        build_dfa();
+    }
+
+    // Larger patterns: the same simulation over lists of states.
+    bool search_large(std::string_view text) const {
         // Per-thread scratch space: after the first calls, a search allocates nothing.
         thread_local scratch sc;
         if (sc.seen.size() < states_.size()) sc.seen.resize(states_.size(), 0);
@@ -626,6 +758,18 @@ private:
     std::vector<state> states_;
     std::vector<code_range> ranges_;
     std::uint32_t start_ = 0;
+    bool small_ = false;
+    std::uint64_t match_bit_ = 0;
+    std::vector<std::uint64_t> closure_[4]; // by position_kind, then state
+    std::uint64_t ascii_readers_[0x80] = {}; // for each ASCII byte, the states that accept it
+    std::uint64_t step_middle_[64] = {}, step_end_[64] = {}; // where a set state leads, by position
+    std::uint64_t start_middle_ = 0, start_end_ = 0;        // the start state's closure, by position
+    struct dfa_state {
+        std::uint64_t mask;
+        bool accepting, dead;
+        std::uint16_t next[2][0x80]; // [at the end of the text?][ASCII byte]
+    };
+    std::vector<dfa_state> dfa_;
 };
 
 } // namespace warden::detail
