@@ -488,8 +488,8 @@ void check_lean(const std::string& name, const std::string& text) {
     auto parsed = warden::parse(text);
     if (!parsed) die(name + ": warden rejects the benchmark input");
     auto full = warden::decode<T>(*parsed);
-    auto lean = warden::decode<typename lean<T>::type>(*parsed);
-    if (!full || !lean || fingerprint(*full) != fingerprint(*lean))
+    auto slim = warden::decode<typename lean<T>::type>(*parsed);
+    if (!full || !slim || fingerprint(*full) != fingerprint(*slim))
         die(name + ": the what-if struct decodes the input differently");
 }
 
