@@ -8,13 +8,19 @@
 #include <warden/decode/parse.hpp>
 #include <warden/decode/result.hpp>
 #include <warden/encode/encode.hpp>
+#include <warden/pipeline/context.hpp>
+#include <warden/pipeline/tool_call.hpp>
+#include <warden/pipeline/tool_error.hpp>
 #include <warden/policy/decision.hpp>
 #include <warden/policy/principal.hpp>
 #include <warden/policy/traits.hpp>
+#include <warden/protocol/jsonrpc.hpp>
+#include <warden/protocol/server.hpp>
 #include <warden/schema/field.hpp>
 #include <warden/schema/rules.hpp>
 #include <warden/schema/schema_of.hpp>
 #include <warden/tool/tool.hpp>
+#include <warden/transport/stdio.hpp>
 #include <warden/types/idempotency_key.hpp>
 #include <warden/types/secret.hpp>
 

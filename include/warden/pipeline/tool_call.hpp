@@ -1,0 +1,75 @@
+#ifndef WARDEN_PIPELINE_TOOL_CALL_HPP
+#define WARDEN_PIPELINE_TOOL_CALL_HPP
+
+// One tools/call, from JSON arguments to the CallToolResult: strict decode, the handler, and an
+// output of described fields only. Every failure is a result the model can read (isError: true
+// with a machine-readable code); nothing internal leaks.
+
+#include <warden/decode/decode.hpp>
+#include <warden/encode/encode.hpp>
+#include <warden/pipeline/context.hpp>
+#include <warden/pipeline/tool_error.hpp>
+#include <warden/tool/tool.hpp>
+
+#include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
+
+#include <concepts>
+#include <string>
+#include <string_view>
+
+namespace warden {
+
+// A tool the server can run: its handler takes the decoded input and the call's context.
+template<class T>
+concept runnable_tool = is_tool<T> && requires(T& t, const typename T::input& in, context& ctx) {
+    { t.call(in, ctx) } -> std::convertible_to<typename T::output>;
+};
+
+// A tool execution error: the text block says it in words, structuredContent in fields.
+inline boost::json::object tool_error_result(std::string_view code, std::string_view message,
+                                             boost::json::object details = {}) {
+    boost::json::object structured{{"code", code}, {"message", message}};
+    for (auto& kv : details) structured.insert_or_assign(kv.key(), std::move(kv.value()));
+    return boost::json::object{
+        {"content", boost::json::array{boost::json::object{{"type", "text"}, {"text", message}}}},
+        {"structuredContent", std::move(structured)},
+        {"isError", true}};
+}
+
+// The result for arguments that fail decoding: every issue, with its path, in both forms.
+inline boost::json::object invalid_arguments_result(const std::vector<error>& errors) {
+    std::string text = "The arguments are invalid; fix these and call again:";
+    for (const auto& e : errors) {
+        text += "\n- ";
+        text += e.message;
+    }
+    return tool_error_result("invalid_arguments", text, boost::json::object{{"errors", to_json(errors)}});
+}
+
+inline boost::json::object tool_success_result(boost::json::value structured) {
+    std::string text = boost::json::serialize(structured);
+    return boost::json::object{
+        {"content", boost::json::array{boost::json::object{{"type", "text"}, {"text", std::move(text)}}}},
+        {"structuredContent", std::move(structured)}};
+}
+
+// Decodes the arguments into the tool's input, runs it and encodes its output.
+template<class Tool>
+    requires runnable_tool<Tool>
+boost::json::object run_tool_call(Tool& tool, const boost::json::value& arguments, context& ctx) {
+    auto in = decode<typename Tool::input>(arguments);
+    if (!in) return invalid_arguments_result(in.errors());
+    try {
+        typename Tool::output out = tool.call(*in, ctx);
+        return tool_success_result(encode(out));
+    } catch (const tool_error& e) {
+        return tool_error_result(e.code(), e.what());
+    }
+    // Anything else is a bug in the handler: the caller (the server) turns it into a generic
+    // internal_error, so that no exception text reaches the model.
+}
+
+} // namespace warden
+
+#endif

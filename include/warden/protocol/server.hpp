@@ -1,0 +1,210 @@
+#ifndef WARDEN_PROTOCOL_SERVER_HPP
+#define WARDEN_PROTOCOL_SERVER_HPP
+
+// The MCP server: the tools it offers and how it answers each method. It reads and writes JSON
+// messages and knows nothing of the transport that carries them.
+
+#include <warden/pipeline/context.hpp>
+#include <warden/pipeline/tool_call.hpp>
+#include <warden/policy/principal.hpp>
+#include <warden/protocol/jsonrpc.hpp>
+
+#include <boost/json/object.hpp>
+
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <random>
+#include <stdexcept>
+#include <stop_token>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace warden {
+
+// The protocol revisions warden speaks, newest first.
+inline constexpr std::array<std::string_view, 3> protocol_versions{"2025-11-25", "2025-06-18", "2025-03-26"};
+
+struct server_options {
+    std::string name = "warden-server";
+    std::string version = "0.1.0";
+    std::string title{};      // optional, shown by clients
+    std::string instructions{}; // optional, how to use this server's tools
+    std::size_t page_size = 100;                    // tools per tools/list page
+    std::chrono::milliseconds default_timeout{30000}; // for tools without timeout_ms
+    parse_options limits{};                         // for every incoming message
+};
+
+// The state of one connection: negotiated revision and who is calling.
+class session {
+public:
+    explicit session(principal caller) : caller_(std::move(caller)) {}
+
+    bool initialized() const noexcept { return initialized_.load(); }
+    std::string protocol_version() const {
+        std::lock_guard lock(mutex_);
+        return version_;
+    }
+    const principal& caller() const noexcept { return caller_; }
+
+private:
+    friend class server;
+    principal caller_;
+    std::atomic<bool> initialized_{false};
+    mutable std::mutex mutex_;
+    std::string version_;
+    boost::json::object client_capabilities_;
+};
+
+class server {
+public:
+    explicit server(server_options options = {}) : options_(std::move(options)) {}
+
+    // Offers a tool. Its declaration is checked at compile time; a second tool with the same
+    // name is a programming error.
+    template<class Tool>
+        requires runnable_tool<Tool>
+    void add(Tool tool = Tool{}) {
+        std::string name(Tool::name);
+        if (by_name_.count(name)) throw std::logic_error("warden: a tool named " + name + " is already registered");
+        auto shared = std::make_shared<Tool>(std::move(tool));
+        entry e;
+        e.definition = tool_definition<Tool>();
+        e.timeout = tool_policy<Tool>::timeout().value_or(options_.default_timeout);
+        e.call = [shared](const boost::json::value& args, context& ctx) { return run_tool_call(*shared, args, ctx); };
+        by_name_.emplace(name, tools_.size());
+        tools_.push_back(std::move(e));
+    }
+
+    // Answers one message of text: the reply to send, or nothing (notifications, responses).
+    std::optional<boost::json::object> handle(std::string_view text, session& s, std::stop_token stop = {}) const {
+        auto message = jsonrpc::read(text, options_.limits);
+        if (auto* bad = std::get_if<jsonrpc::malformed>(&message)) return jsonrpc::make_error(bad->id, bad->code, bad->message);
+        if (auto* r = std::get_if<jsonrpc::request>(&message)) return dispatch(*r, s, std::move(stop));
+        return std::nullopt; // a response to a server request: none are sent yet
+    }
+
+    const server_options& options() const noexcept { return options_; }
+
+private:
+    struct entry {
+        boost::json::object definition;
+        std::chrono::milliseconds timeout{};
+        std::function<boost::json::object(const boost::json::value&, context&)> call;
+    };
+
+    std::optional<boost::json::object> dispatch(const jsonrpc::request& r, session& s, std::stop_token stop) const {
+        if (r.is_notification()) {
+            // notifications/initialized needs no action: initialize has set the session up.
+            return std::nullopt;
+        }
+        const auto& id = *r.id;
+        if (r.method == "ping") return jsonrpc::make_result(id, boost::json::object{});
+        if (r.method == "initialize") return initialize(id, r.params, s);
+        if (!s.initialized())
+            return jsonrpc::make_error(id, jsonrpc::error_code::invalid_request,
+                                       "the session is not initialized: send initialize first");
+        if (r.method == "tools/list") return list_tools(id, r.params);
+        if (r.method == "tools/call") return call_tool(id, r.params, s, std::move(stop));
+        return jsonrpc::make_error(id, jsonrpc::error_code::method_not_found, "method not found: " + r.method);
+    }
+
+    boost::json::object initialize(const boost::json::value& id, const boost::json::object& params, session& s) const {
+        const auto* requested = params.if_contains("protocolVersion");
+        if (!requested || !requested->is_string())
+            return jsonrpc::make_error(id, jsonrpc::error_code::invalid_params, "initialize needs protocolVersion (a string)");
+        if (s.initialized())
+            return jsonrpc::make_error(id, jsonrpc::error_code::invalid_request, "the session is already initialized");
+        // A revision we speak is echoed; otherwise we offer our newest and the client decides.
+        std::string_view version = protocol_versions.front();
+        for (auto v : protocol_versions)
+            if (requested->get_string() == v) version = v;
+        {
+            std::lock_guard lock(s.mutex_);
+            s.version_ = std::string(version);
+            if (const auto* caps = params.if_contains("capabilities"); caps && caps->is_object())
+                s.client_capabilities_ = caps->get_object();
+        }
+        s.initialized_ = true;
+        boost::json::object info{{"name", options_.name}, {"version", options_.version}};
+        if (!options_.title.empty()) info["title"] = options_.title;
+        boost::json::object result{
+            {"protocolVersion", version},
+            {"capabilities", boost::json::object{{"tools", boost::json::object{{"listChanged", false}}}}},
+            {"serverInfo", std::move(info)}};
+        if (!options_.instructions.empty()) result["instructions"] = options_.instructions;
+        return jsonrpc::make_result(id, std::move(result));
+    }
+
+    // The cursor is the index of the next tool, as a decimal string; clients treat it as opaque.
+    boost::json::object list_tools(const boost::json::value& id, const boost::json::object& params) const {
+        std::size_t start = 0;
+        if (const auto* cursor = params.if_contains("cursor"); cursor && !cursor->is_null()) {
+            std::string_view c = cursor->is_string() ? std::string_view(cursor->get_string()) : std::string_view();
+            std::size_t value = 0;
+            bool ok = !c.empty() && c.size() <= 9;
+            for (char ch : c) {
+                ok = ok && ch >= '0' && ch <= '9';
+                value = value * 10 + static_cast<std::size_t>(ch - '0');
+            }
+            if (!ok || value > tools_.size())
+                return jsonrpc::make_error(id, jsonrpc::error_code::invalid_params, "invalid cursor");
+            start = value;
+        }
+        std::size_t end = std::min(tools_.size(), start + std::max<std::size_t>(options_.page_size, 1));
+        boost::json::array page;
+        for (std::size_t i = start; i < end; ++i) page.push_back(tools_[i].definition);
+        boost::json::object result{{"tools", std::move(page)}};
+        if (end < tools_.size()) result["nextCursor"] = std::to_string(end);
+        return jsonrpc::make_result(id, std::move(result));
+    }
+
+    boost::json::object call_tool(const boost::json::value& id, const boost::json::object& params, session& s,
+                                  std::stop_token stop) const {
+        const auto* name = params.if_contains("name");
+        if (!name || !name->is_string())
+            return jsonrpc::make_error(id, jsonrpc::error_code::invalid_params, "tools/call needs name (a string)");
+        auto it = by_name_.find(std::string(name->get_string()));
+        if (it == by_name_.end())
+            return jsonrpc::make_error(id, jsonrpc::error_code::invalid_params,
+                                       "unknown tool: " + std::string(name->get_string()));
+        const entry& tool = tools_[it->second];
+        static const boost::json::value no_arguments = boost::json::object{};
+        const auto* args = params.if_contains("arguments");
+        context ctx(s.caller(), context::clock::now() + tool.timeout, std::move(stop));
+        try {
+            return jsonrpc::make_result(id, tool.call(args ? *args : no_arguments, ctx));
+        } catch (...) {
+            // Whatever the handler threw stays here; the model gets a reference to quote.
+            return jsonrpc::make_result(
+                id, tool_error_result("internal_error",
+                                      "The tool failed unexpectedly. Reference: " + make_reference() + "."));
+        }
+    }
+
+    static std::string make_reference() {
+        thread_local std::mt19937_64 gen(std::random_device{}());
+        static constexpr char hex[] = "0123456789abcdef";
+        std::string r(16, '0');
+        std::uint64_t v = gen();
+        for (auto& c : r) {
+            c = hex[v & 15];
+            v >>= 4;
+        }
+        return r;
+    }
+
+    server_options options_;
+    std::vector<entry> tools_;
+    std::unordered_map<std::string, std::size_t> by_name_;
+};
+
+} // namespace warden
+
+#endif

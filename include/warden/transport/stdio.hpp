@@ -1,0 +1,131 @@
+#ifndef WARDEN_TRANSPORT_STDIO_HPP
+#define WARDEN_TRANSPORT_STDIO_HPP
+
+// MCP over stdio: one JSON-RPC message per line in, one per line out. stdout carries protocol
+// only. Messages are served by a pool of workers, so a slow tool never holds up a ping or
+// another call; replies go out as they are ready.
+
+#include <warden/protocol/server.hpp>
+
+#include <boost/json/serialize.hpp>
+
+#include <condition_variable>
+#include <cerrno>
+#include <cstdio>
+#include <deque>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <unistd.h>
+
+namespace warden {
+
+struct stdio_options {
+    std::size_t max_line_bytes = 4 * 1024 * 1024; // a longer line is refused and skipped
+    unsigned workers = 4;                         // calls served at the same time
+    principal caller{"local", "local", {}};       // stdio has no authentication: configure who calls
+};
+
+namespace detail {
+
+// Writes whole lines, one writer at a time.
+class line_writer {
+public:
+    explicit line_writer(std::FILE* out) : out_(out) {}
+    void write(const boost::json::object& message) {
+        std::string line = boost::json::serialize(message);
+        line += '\n';
+        std::lock_guard lock(mutex_);
+        std::fwrite(line.data(), 1, line.size(), out_);
+        std::fflush(out_);
+    }
+
+private:
+    std::FILE* out_;
+    std::mutex mutex_;
+};
+
+} // namespace detail
+
+// Serves `srv` on in/out until in ends, then finishes the calls in flight and returns.
+inline void serve_stdio(const server& srv, const stdio_options& options = {}, std::FILE* in = stdin,
+                        std::FILE* out = stdout) {
+    session s(options.caller);
+    detail::line_writer writer(out);
+    std::mutex mutex;
+    std::condition_variable ready;
+    std::deque<std::string> queue;
+    bool closing = false;
+
+    std::vector<std::jthread> workers;
+    for (unsigned i = 0; i < std::max(1u, options.workers); ++i)
+        workers.emplace_back([&](std::stop_token) {
+            while (true) {
+                std::string line;
+                {
+                    std::unique_lock lock(mutex);
+                    ready.wait(lock, [&] { return closing || !queue.empty(); });
+                    if (queue.empty()) return;
+                    line = std::move(queue.front());
+                    queue.pop_front();
+                }
+                if (auto reply = srv.handle(line, s)) writer.write(*reply);
+            }
+        });
+
+    auto submit = [&](std::string line) {
+        // Until initialize has succeeded, messages are served in order, here: a client that
+        // pipes its first requests right behind initialize must not see them overtake it.
+        if (!s.initialized()) {
+            if (auto reply = srv.handle(line, s)) writer.write(*reply);
+            return;
+        }
+        {
+            std::lock_guard lock(mutex);
+            queue.push_back(std::move(line));
+        }
+        ready.notify_one();
+    };
+
+    std::string line;
+    bool overflow = false;
+    char buffer[64 * 1024];
+    // read(2), not fread: a message must be served as soon as its line arrives, not when a
+    // buffer fills.
+    while (true) {
+        ssize_t got = ::read(::fileno(in), buffer, sizeof buffer);
+        if (got < 0 && errno == EINTR) continue;
+        if (got <= 0) break;
+        for (std::size_t i = 0, n = static_cast<std::size_t>(got); i < n; ++i) {
+            char c = buffer[i];
+            if (c != '\n') {
+                if (line.size() < options.max_line_bytes) line += c;
+                else overflow = true;
+                continue;
+            }
+            if (overflow) {
+                writer.write(jsonrpc::make_error(nullptr, jsonrpc::error_code::parse_error,
+                                                 "the message is longer than the limit of " +
+                                                     std::to_string(options.max_line_bytes) + " bytes"));
+            } else {
+                if (!line.empty() && line.back() == '\r') line.pop_back();
+                if (line.find_first_not_of(" \t") != std::string::npos) submit(std::move(line));
+            }
+            line.clear();
+            overflow = false;
+        }
+    }
+    if (!overflow && line.find_first_not_of(" \t\r") != std::string::npos) submit(std::move(line));
+    {
+        std::lock_guard lock(mutex);
+        closing = true;
+    }
+    ready.notify_all();
+    workers.clear(); // joins: the calls in flight finish and answer
+}
+
+} // namespace warden
+
+#endif

@@ -1,0 +1,185 @@
+#include "examples/shared/support_note.hpp"
+
+#include <boost/json/parse.hpp>
+#include <catch2/catch.hpp>
+
+#include <cstdio>
+#include <thread>
+#include <unistd.h>
+
+namespace {
+
+struct echo_note : desk::create_support_note {
+    output call(const input& in, warden::context& ctx) const {
+        if (*in.note == "boom") throw std::runtime_error("db password is hunter2");
+        if (*in.note == "refuse") throw warden::tool_error("ticket_closed", "The ticket is closed; open a new one.");
+        return {*in.ticketId + ":" + ctx.caller().user, "created"};
+    }
+};
+
+struct ping_input {};
+BOOST_DESCRIBE_STRUCT(ping_input, (), ())
+struct ping_output {
+    std::string pong;
+};
+BOOST_DESCRIBE_STRUCT(ping_output, (), (pong))
+
+template<int N>
+struct numbered {
+    static constexpr std::string_view name = N == 1 ? "t1" : N == 2 ? "t2" : "t3";
+    static constexpr std::string_view description = "A numbered tool.";
+    using input = ping_input;
+    using output = ping_output;
+    using policy = warden::policy<warden::read_only>;
+    output call(const input&, warden::context&) const { return {std::string(name)}; }
+};
+
+boost::json::value ask(const warden::server& srv, warden::session& s, std::string_view text) {
+    auto reply = srv.handle(text, s);
+    REQUIRE(reply);
+    return *reply;
+}
+
+const char* init = R"({"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{}}})";
+
+} // namespace
+
+TEST_CASE("initialize negotiates the revision and refuses work before it", "[server]") {
+    warden::server srv({.name = "t", .version = "1.2.3", .title = "Test", .instructions = "Be nice."});
+    srv.add(echo_note{});
+    warden::session s({"ann", "acme", {}});
+    auto early = ask(srv, s, R"({"jsonrpc":"2.0","id":"a","method":"tools/list"})");
+    CHECK(early.at("error").at("code") == -32600);
+    CHECK(early.at("id") == "a");
+    CHECK(ask(srv, s, R"({"jsonrpc":"2.0","id":0,"method":"ping"})").at("result") == boost::json::object{});
+
+    auto r = ask(srv, s, init).at("result");
+    CHECK(r.at("protocolVersion") == "2025-06-18");
+    CHECK(r.at("serverInfo") == boost::json::parse(R"({"name":"t","version":"1.2.3","title":"Test"})"));
+    CHECK(r.at("instructions") == "Be nice.");
+    CHECK(r.at("capabilities").at("tools").at("listChanged") == false);
+    CHECK(s.protocol_version() == "2025-06-18");
+    CHECK(ask(srv, s, init).at("error").at("code") == -32600); // only once
+
+    warden::session other({"bob", "acme", {}});
+    auto future = ask(srv, other, R"({"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2099-01-01"}})");
+    CHECK(future.at("result").at("protocolVersion") == "2025-11-25");
+    warden::session third({"cy", "acme", {}});
+    CHECK(ask(srv, third, R"({"jsonrpc":"2.0","id":1,"method":"initialize","params":{}})").at("error").at("code") == -32602);
+}
+
+TEST_CASE("JSON-RPC shapes get the standard errors", "[server]") {
+    warden::server srv;
+    warden::session s({});
+    ask(srv, s, init);
+    CHECK(ask(srv, s, "{").at("error").at("code") == -32700);
+    CHECK(ask(srv, s, R"({"jsonrpc":"2.0","id":1,"id":2,"method":"ping"})").at("error").at("code") == -32700);
+    CHECK(ask(srv, s, "[]").at("error").at("code") == -32600);
+    CHECK(ask(srv, s, R"({"id":1,"method":"ping"})").at("error").at("code") == -32600);
+    CHECK(ask(srv, s, R"({"jsonrpc":"2.0","id":{},"method":"ping"})").at("error").at("code") == -32600);
+    CHECK(ask(srv, s, R"({"jsonrpc":"2.0","id":1,"method":7})").at("error").at("code") == -32600);
+    CHECK(ask(srv, s, R"({"jsonrpc":"2.0","id":1,"method":"ping","params":[1]})").at("error").at("code") == -32600);
+    auto unknown = ask(srv, s, R"({"jsonrpc":"2.0","id":9,"method":"resources/teleport"})");
+    CHECK(unknown.at("error").at("code") == -32601);
+    CHECK(unknown.at("id") == 9);
+    // Notifications and responses get no reply.
+    CHECK(!srv.handle(R"({"jsonrpc":"2.0","method":"notifications/initialized"})", s));
+    CHECK(!srv.handle(R"({"jsonrpc":"2.0","method":"notifications/whatever"})", s));
+    CHECK(!srv.handle(R"({"jsonrpc":"2.0","id":5,"result":{}})", s));
+}
+
+TEST_CASE("tools/list pages with an opaque cursor", "[server]") {
+    warden::server srv({.page_size = 2});
+    srv.add(numbered<1>{});
+    srv.add(numbered<2>{});
+    srv.add(numbered<3>{});
+    warden::session s({});
+    ask(srv, s, init);
+    auto first = ask(srv, s, R"({"jsonrpc":"2.0","id":2,"method":"tools/list"})").at("result");
+    REQUIRE(first.at("tools").as_array().size() == 2);
+    CHECK(first.at("tools").at(1).at("name") == "t2");
+    auto cursor = boost::json::serialize(first.at("nextCursor"));
+    auto second = ask(srv, s, R"({"jsonrpc":"2.0","id":3,"method":"tools/list","params":{"cursor":)" + cursor + "}}").at("result");
+    REQUIRE(second.at("tools").as_array().size() == 1);
+    CHECK(second.at("tools").at(0).at("name") == "t3");
+    CHECK(!second.as_object().contains("nextCursor"));
+    for (std::string bad : {R"("x")", R"("99")", "7", R"("-1")"})
+        CHECK(ask(srv, s, R"({"jsonrpc":"2.0","id":4,"method":"tools/list","params":{"cursor":)" + bad + "}}")
+                  .at("error").at("code") == -32602);
+    CHECK_THROWS_AS(srv.add(numbered<1>{}), std::logic_error);
+}
+
+TEST_CASE("tools/call: results, validation errors, deliberate and accidental failures", "[server]") {
+    warden::server srv;
+    srv.add(echo_note{});
+    warden::session s({"ann", "acme", {}});
+    ask(srv, s, init);
+    auto call = [&](std::string_view args) {
+        return ask(srv, s, R"({"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"create_support_note","arguments":)" +
+                               std::string(args) + "}}");
+    };
+    auto ok = call(R"({"ticketId":"T-1","note":"hi"})").at("result");
+    CHECK(ok.at("structuredContent") == boost::json::parse(R"({"noteId":"T-1:ann","status":"created"})"));
+    CHECK(boost::json::parse(ok.at("content").at(0).at("text").as_string()) == ok.at("structuredContent"));
+    CHECK(!ok.as_object().contains("isError"));
+
+    auto invalid = call(R"({"note":"","x":1})").at("result");
+    CHECK(invalid.at("isError") == true);
+    CHECK(invalid.at("structuredContent").at("code") == "invalid_arguments");
+    CHECK(invalid.at("structuredContent").at("errors").as_array().size() == 3);
+    CHECK(invalid.at("content").at(0).at("text").as_string().find("/ticketId: required field is missing") !=
+          std::string::npos);
+    CHECK(call("[1]").at("result").at("structuredContent").at("errors").at(0).at("message") ==
+          "(root): must be an object, got an array");
+
+    auto refused = call(R"({"ticketId":"T-1","note":"refuse"})").at("result");
+    CHECK(refused.at("isError") == true);
+    CHECK(refused.at("structuredContent").at("code") == "ticket_closed");
+    CHECK(refused.at("content").at(0).at("text") == "The ticket is closed; open a new one.");
+
+    auto crashed = call(R"({"ticketId":"T-1","note":"boom"})").at("result");
+    CHECK(crashed.at("isError") == true);
+    CHECK(crashed.at("structuredContent").at("code") == "internal_error");
+    CHECK(boost::json::serialize(crashed).find("hunter2") == std::string::npos);
+
+    auto no_args = ask(srv, s, R"({"jsonrpc":"2.0","id":8,"method":"tools/call","params":{"name":"create_support_note"}})");
+    CHECK(no_args.at("result").at("isError") == true);
+    auto unknown = ask(srv, s, R"({"jsonrpc":"2.0","id":9,"method":"tools/call","params":{"name":"nope"}})");
+    CHECK(unknown.at("error").at("code") == -32602);
+    CHECK(ask(srv, s, R"({"jsonrpc":"2.0","id":10,"method":"tools/call","params":{}})").at("error").at("code") == -32602);
+}
+
+TEST_CASE("stdio: a line per message, garbage answered, clean exit at end of input", "[server][stdio]") {
+    warden::server srv;
+    srv.add(echo_note{});
+    int fds[2];
+    REQUIRE(::pipe(fds) == 0);
+    std::string input = std::string(init) + "\n\n  \nnot json\r\n" +
+                        R"({"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"create_support_note","arguments":{"ticketId":"T","note":"n"}}})" +
+                        "\n" + std::string(200, 'x') + "\n" + R"({"jsonrpc":"2.0","id":3,"method":"ping"})";
+    std::thread feeder([&] {
+        (void)::write(fds[1], input.data(), input.size());
+        ::close(fds[1]);
+    });
+    std::FILE* in = ::fdopen(fds[0], "r");
+    std::FILE* out = std::tmpfile();
+    warden::serve_stdio(srv, {.max_line_bytes = 150, .workers = 2}, in, out);
+    feeder.join();
+    std::fclose(in);
+    std::rewind(out);
+    std::vector<boost::json::value> replies;
+    char line[4096];
+    while (std::fgets(line, sizeof line, out)) replies.push_back(boost::json::parse(line));
+    std::fclose(out);
+    REQUIRE(replies.size() == 5);
+    int parse_errors = 0;
+    bool called = false, pinged = false;
+    for (const auto& r : replies) {
+        if (r.as_object().contains("error") && r.at("error").at("code") == -32700) ++parse_errors;
+        if (r.at("id") == 2) called = r.at("result").at("structuredContent").at("status") == "created";
+        if (r.at("id") == 3) pinged = true;
+    }
+    CHECK(parse_errors == 2); // "not json" and the over-long line
+    CHECK(called);
+    CHECK(pinged);
+}
