@@ -3,7 +3,9 @@
 #include <boost/json/parse.hpp>
 #include <catch2/catch.hpp>
 
+#include <atomic>
 #include <cstdio>
+#include <mutex>
 #include <thread>
 #include <unistd.h>
 
@@ -182,4 +184,100 @@ TEST_CASE("stdio: a line per message, garbage answered, clean exit at end of inp
     CHECK(parse_errors == 2); // "not json" and the over-long line
     CHECK(called);
     CHECK(pinged);
+}
+
+namespace {
+
+struct steps_input {
+    warden::integer<1, 100, int> steps;
+};
+BOOST_DESCRIBE_STRUCT(steps_input, (), (steps))
+struct steps_output {
+    int done;
+};
+BOOST_DESCRIBE_STRUCT(steps_output, (), (done))
+
+std::atomic<int> started{0};
+
+// Reports each step; on the last one, waits until it is cancelled (or a second passes).
+struct stepper {
+    static constexpr std::string_view name = "stepper";
+    static constexpr std::string_view description = "Counts steps, reporting progress.";
+    using input = steps_input;
+    using output = steps_output;
+    using policy = warden::policy<warden::read_only, warden::timeout_ms<5000>>;
+    output call(const input& in, warden::context& ctx) const {
+        int i = 0;
+        for (; i < *in.steps; ++i) {
+            ctx.report_progress(i + 1, *in.steps, "step");
+            ctx.log(warden::log_level::debug, boost::json::value("a debug line"));
+            ctx.log(warden::log_level::warning, boost::json::object{{"step", i + 1}});
+        }
+        ++started;
+        auto until = std::chrono::steady_clock::now() + std::chrono::seconds(1);
+        while (!ctx.stop_requested() && std::chrono::steady_clock::now() < until)
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        return {ctx.stop_requested() ? -1 : i};
+    }
+};
+
+struct recorder {
+    std::mutex m;
+    std::vector<boost::json::object> sent;
+    warden::session::sender sender() {
+        return [this](const boost::json::object& o) {
+            std::lock_guard lock(m);
+            sent.push_back(o);
+        };
+    }
+};
+
+} // namespace
+
+TEST_CASE("progress and log notifications travel on the session", "[server]") {
+    warden::server srv;
+    srv.add(stepper{});
+    recorder rec;
+    warden::session s({}, rec.sender());
+    ask(srv, s, init);
+    CHECK(ask(srv, s, R"({"jsonrpc":"2.0","id":2,"method":"logging/setLevel","params":{"level":"warning"}})").at("result") ==
+          boost::json::object{});
+    CHECK(ask(srv, s, R"({"jsonrpc":"2.0","id":3,"method":"logging/setLevel","params":{"level":"loud"}})")
+              .at("error").at("code") == -32602);
+    auto r = ask(srv, s, R"({"jsonrpc":"2.0","id":4,"method":"tools/call","params":{"name":"stepper","arguments":{"steps":2},"_meta":{"progressToken":"p-1"}}})");
+    CHECK(r.at("result").at("structuredContent").at("done") == 2);
+    std::vector<std::string> kinds;
+    for (const auto& m : rec.sent) kinds.push_back(std::string(m.at("method").as_string()));
+    CHECK(kinds == std::vector<std::string>{"notifications/progress", "notifications/message", "notifications/progress",
+                                            "notifications/message"});
+    CHECK(rec.sent[0].at("params") == boost::json::parse(R"({"progressToken":"p-1","progress":1,"total":2,"message":"step"})"));
+    CHECK(rec.sent[1].at("params") == boost::json::parse(R"({"level":"warning","data":{"step":1}})"));
+
+    // Without a progress token, no progress is sent.
+    rec.sent.clear();
+    ask(srv, s, R"({"jsonrpc":"2.0","id":5,"method":"tools/call","params":{"name":"stepper","arguments":{"steps":1}}})");
+    REQUIRE(rec.sent.size() == 1);
+    CHECK(rec.sent[0].at("method") == "notifications/message");
+}
+
+TEST_CASE("notifications/cancelled stops the handler and suppresses its response", "[server]") {
+    warden::server srv;
+    srv.add(stepper{});
+    warden::session s({});
+    ask(srv, s, init);
+    started = 0;
+    std::optional<boost::json::object> reply = boost::json::object{{"unset", true}};
+    std::thread call([&] {
+        reply = srv.handle(R"({"jsonrpc":"2.0","id":"c-1","method":"tools/call","params":{"name":"stepper","arguments":{"steps":1}}})", s);
+    });
+    while (started == 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    auto begin = std::chrono::steady_clock::now();
+    CHECK(!srv.handle(R"({"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":"c-1","reason":"user"}})", s));
+    call.join();
+    CHECK(std::chrono::steady_clock::now() - begin < std::chrono::milliseconds(500));
+    CHECK(!reply.has_value());
+    // Cancelling what is not running is harmless, and the server keeps serving.
+    CHECK(!srv.handle(R"({"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":"c-1"}})", s));
+    CHECK(!srv.handle(R"({"jsonrpc":"2.0","method":"notifications/cancelled","params":{}})", s));
+    CHECK(ask(srv, s, R"({"jsonrpc":"2.0","id":"p","method":"ping"})").at("result") == boost::json::object{});
 }

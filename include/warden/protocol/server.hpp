@@ -14,6 +14,7 @@
 #include <array>
 #include <atomic>
 #include <chrono>
+#include <cmath>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -41,10 +42,13 @@ struct server_options {
     parse_options limits{};                         // for every incoming message
 };
 
-// The state of one connection: negotiated revision and who is calling.
+// The state of one connection: negotiated revision, who is calling, the client's logging level,
+// the calls in flight (to cancel them), and how to send the client a message outside a reply.
 class session {
 public:
-    explicit session(principal caller) : caller_(std::move(caller)) {}
+    using sender = std::function<void(const boost::json::object&)>;
+
+    explicit session(principal caller, sender send = {}) : caller_(std::move(caller)), send_(std::move(send)) {}
 
     bool initialized() const noexcept { return initialized_.load(); }
     std::string protocol_version() const {
@@ -55,11 +59,19 @@ public:
 
 private:
     friend class server;
+
+    void send(const boost::json::object& message) const {
+        if (send_) send_(message);
+    }
+
     principal caller_;
+    sender send_;
     std::atomic<bool> initialized_{false};
+    std::atomic<int> log_level_{static_cast<int>(log_level::info)};
     mutable std::mutex mutex_;
     std::string version_;
     boost::json::object client_capabilities_;
+    std::unordered_map<std::string, std::stop_source> in_flight_; // by serialized request id
 };
 
 class server {
@@ -101,6 +113,7 @@ private:
 
     std::optional<boost::json::object> dispatch(const jsonrpc::request& r, session& s, std::stop_token stop) const {
         if (r.is_notification()) {
+            if (r.method == "notifications/cancelled") cancel(r.params, s);
             // notifications/initialized needs no action: initialize has set the session up.
             return std::nullopt;
         }
@@ -112,6 +125,7 @@ private:
                                        "the session is not initialized: send initialize first");
         if (r.method == "tools/list") return list_tools(id, r.params);
         if (r.method == "tools/call") return call_tool(id, r.params, s, std::move(stop));
+        if (r.method == "logging/setLevel") return set_log_level(id, r.params, s);
         return jsonrpc::make_error(id, jsonrpc::error_code::method_not_found, "method not found: " + r.method);
     }
 
@@ -136,7 +150,8 @@ private:
         if (!options_.title.empty()) info["title"] = options_.title;
         boost::json::object result{
             {"protocolVersion", version},
-            {"capabilities", boost::json::object{{"tools", boost::json::object{{"listChanged", false}}}}},
+            {"capabilities", boost::json::object{{"tools", boost::json::object{{"listChanged", false}}},
+                                                 {"logging", boost::json::object{}}}},
             {"serverInfo", std::move(info)}};
         if (!options_.instructions.empty()) result["instructions"] = options_.instructions;
         return jsonrpc::make_result(id, std::move(result));
@@ -165,7 +180,7 @@ private:
         return jsonrpc::make_result(id, std::move(result));
     }
 
-    boost::json::object call_tool(const boost::json::value& id, const boost::json::object& params, session& s,
+    std::optional<boost::json::object> call_tool(const boost::json::value& id, const boost::json::object& params, session& s,
                                   std::stop_token stop) const {
         const auto* name = params.if_contains("name");
         if (!name || !name->is_string())
@@ -177,15 +192,101 @@ private:
         const entry& tool = tools_[it->second];
         static const boost::json::value no_arguments = boost::json::object{};
         const auto* args = params.if_contains("arguments");
-        context ctx(s.caller(), context::clock::now() + tool.timeout, std::move(stop));
+
+        // The call stops when the client cancels it or the transport shuts down.
+        in_flight call(s, id);
+        std::stop_callback forward(stop, [&] { call.source.request_stop(); });
+        channel reporter(s, progress_token(params));
+        context ctx(s.caller(), context::clock::now() + tool.timeout, call.source.get_token(), &reporter);
+        boost::json::object result;
         try {
-            return jsonrpc::make_result(id, tool.call(args ? *args : no_arguments, ctx));
+            result = tool.call(args ? *args : no_arguments, ctx);
         } catch (...) {
             // Whatever the handler threw stays here; the model gets a reference to quote.
-            return jsonrpc::make_result(
-                id, tool_error_result("internal_error",
-                                      "The tool failed unexpectedly. Reference: " + make_reference() + "."));
+            result = tool_error_result("internal_error",
+                                       "The tool failed unexpectedly. Reference: " + make_reference() + ".");
         }
+        // A cancelled request gets no response: the client has stopped waiting for it.
+        if (call.cancelled()) return std::nullopt;
+        return jsonrpc::make_result(id, std::move(result));
+    }
+
+    // Registers a call in its session for the time it runs, so notifications/cancelled finds it.
+    struct in_flight {
+        session& s;
+        std::string key;
+        std::stop_source source;
+
+        in_flight(session& ses, const boost::json::value& id) : s(ses), key(boost::json::serialize(id)) {
+            std::lock_guard lock(s.mutex_);
+            s.in_flight_[key] = source;
+        }
+        ~in_flight() {
+            std::lock_guard lock(s.mutex_);
+            auto it = s.in_flight_.find(key);
+            if (it != s.in_flight_.end() && it->second == source) s.in_flight_.erase(it);
+        }
+        bool cancelled() const {
+            std::lock_guard lock(s.mutex_);
+            return !s.in_flight_.count(key) || s.in_flight_.at(key) != source;
+        }
+    };
+
+    static void cancel(const boost::json::object& params, session& s) {
+        const auto* id = params.if_contains("requestId");
+        if (!id || !jsonrpc::detail::valid_id(*id)) return;
+        std::lock_guard lock(s.mutex_);
+        auto it = s.in_flight_.find(boost::json::serialize(*id));
+        if (it == s.in_flight_.end()) return; // finished already, or never known: nothing to do
+        it->second.request_stop();
+        s.in_flight_.erase(it);
+    }
+
+    static std::optional<boost::json::value> progress_token(const boost::json::object& params) {
+        const auto* meta = params.if_contains("_meta");
+        if (!meta || !meta->is_object()) return std::nullopt;
+        const auto* token = meta->get_object().if_contains("progressToken");
+        if (!token || !jsonrpc::detail::valid_id(*token)) return std::nullopt;
+        return *token;
+    }
+
+    // Progress and log messages of one call, sent on the session.
+    class channel final : public call_channel {
+    public:
+        channel(session& s, std::optional<boost::json::value> token) : s_(s), token_(std::move(token)) {}
+
+        void progress(double done, std::optional<double> total, std::string_view message) override {
+            if (!token_) return;
+            boost::json::object p{{"progressToken", *token_}, {"progress", number(done)}};
+            if (total) p["total"] = number(*total);
+            if (!message.empty()) p["message"] = message;
+            s_.send(jsonrpc::make_notification("notifications/progress", std::move(p)));
+        }
+        void log(log_level level, const boost::json::value& data) override {
+            if (static_cast<int>(level) < s_.log_level_.load()) return;
+            s_.send(jsonrpc::make_notification("notifications/message",
+                                               boost::json::object{{"level", to_string(level)}, {"data", data}}));
+        }
+
+    private:
+        // Whole numbers go out as integers (3, not 3E0), which is how clients write them too.
+        static boost::json::value number(double d) {
+            if (d == std::trunc(d) && std::fabs(d) < 0x1p53) return static_cast<std::int64_t>(d);
+            return d;
+        }
+
+        session& s_;
+        std::optional<boost::json::value> token_;
+    };
+
+    static boost::json::object set_log_level(const boost::json::value& id, const boost::json::object& params, session& s) {
+        const auto* level = params.if_contains("level");
+        auto parsed = level && level->is_string() ? parse_log_level(level->get_string()) : std::nullopt;
+        if (!parsed)
+            return jsonrpc::make_error(id, jsonrpc::error_code::invalid_params,
+                                       "level must be one of debug, info, notice, warning, error, critical, alert, emergency");
+        s.log_level_ = static_cast<int>(*parsed);
+        return jsonrpc::make_result(id, boost::json::object{});
     }
 
     static std::string make_reference() {

@@ -49,15 +49,17 @@ private:
 
 } // namespace detail
 
-// Serves `srv` on in/out until in ends, then finishes the calls in flight and returns.
+// Serves `srv` on in/out until in ends. Then the calls in flight are asked to stop (their
+// context's stop token), every message read is still answered, and the function returns.
 inline void serve_stdio(const server& srv, const stdio_options& options = {}, std::FILE* in = stdin,
                         std::FILE* out = stdout) {
-    session s(options.caller);
     detail::line_writer writer(out);
+    session s(options.caller, [&writer](const boost::json::object& m) { writer.write(m); });
     std::mutex mutex;
     std::condition_variable ready;
     std::deque<std::string> queue;
     bool closing = false;
+    std::stop_source client_gone; // at end of input nobody waits for answers: running calls stop
 
     std::vector<std::jthread> workers;
     for (unsigned i = 0; i < std::max(1u, options.workers); ++i)
@@ -71,7 +73,7 @@ inline void serve_stdio(const server& srv, const stdio_options& options = {}, st
                     line = std::move(queue.front());
                     queue.pop_front();
                 }
-                if (auto reply = srv.handle(line, s)) writer.write(*reply);
+                if (auto reply = srv.handle(line, s, client_gone.get_token())) writer.write(*reply);
             }
         });
 
@@ -123,7 +125,8 @@ inline void serve_stdio(const server& srv, const stdio_options& options = {}, st
         closing = true;
     }
     ready.notify_all();
-    workers.clear(); // joins: the calls in flight finish and answer
+    client_gone.request_stop();
+    workers.clear(); // joins: queued messages are still served, running calls see their stop token
 }
 
 } // namespace warden

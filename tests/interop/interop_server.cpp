@@ -1,0 +1,64 @@
+// A server for the interop tests: a slow tool that reports progress and honours cancellation, and
+// a fast one to show that the slow one blocks nothing.
+#include <warden/warden.hpp>
+
+#include <thread>
+
+namespace probe {
+
+struct count_input {
+    warden::integer<1, 1000, int, warden::doc<"How many steps to count.">> steps;
+    warden::integer<0, 1000, int, warden::doc<"Milliseconds per step.">> delayMs;
+};
+BOOST_DESCRIBE_STRUCT(count_input, (), (steps, delayMs))
+
+struct count_output {
+    int counted;
+    bool stopped;
+};
+BOOST_DESCRIBE_STRUCT(count_output, (), (counted, stopped))
+
+struct slow_count {
+    static constexpr std::string_view name = "slow_count";
+    static constexpr std::string_view description = "Count slowly, reporting progress at each step.";
+    using input = count_input;
+    using output = count_output;
+    using policy = warden::policy<warden::read_only, warden::timeout_ms<60000>>;
+
+    output call(const input& in, warden::context& ctx) const {
+        int i = 0;
+        for (; i < *in.steps && !ctx.stop_requested(); ++i) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(*in.delayMs));
+            ctx.report_progress(i + 1, *in.steps);
+            ctx.log(warden::log_level::info, boost::json::object{{"counted", i + 1}});
+        }
+        return {i, ctx.stop_requested()};
+    }
+};
+
+struct echo_input {
+    warden::text<0, 100> text;
+};
+BOOST_DESCRIBE_STRUCT(echo_input, (), (text))
+struct echo_output {
+    std::string text;
+};
+BOOST_DESCRIBE_STRUCT(echo_output, (), (text))
+
+struct echo {
+    static constexpr std::string_view name = "echo";
+    static constexpr std::string_view description = "Return the text unchanged.";
+    using input = echo_input;
+    using output = echo_output;
+    using policy = warden::policy<warden::read_only>;
+    output call(const input& in, warden::context&) const { return {*in.text}; }
+};
+
+} // namespace probe
+
+int main() {
+    warden::server server({.name = "interop", .version = "0.1.0"});
+    server.add(probe::slow_count{});
+    server.add(probe::echo{});
+    warden::serve_stdio(server);
+}
