@@ -1,7 +1,10 @@
 // A server for the interop tests: a slow tool that reports progress and honours cancellation, and
 // a fast one to show that the slow one blocks nothing.
+#include <warden/transport/http.hpp>
 #include <warden/warden.hpp>
 
+#include <cstdio>
+#include <string>
 #include <thread>
 
 namespace probe {
@@ -56,9 +59,22 @@ struct echo {
 
 } // namespace probe
 
-int main() {
+// interop_server [--stdio | --http ADDRESS:PORT]; with --http, "listening on PORT" goes to stderr.
+int main(int argc, char** argv) {
     warden::server server({.name = "interop", .version = "0.1.0"});
     server.add(probe::slow_count{});
     server.add(probe::echo{});
+    if (argc == 3 && std::string(argv[1]) == "--http") {
+        std::string at = argv[2];
+        auto colon = at.rfind(':');
+        warden::http_options options;
+        options.address = at.substr(0, colon);
+        options.port = static_cast<unsigned short>(std::stoi(at.substr(colon + 1)));
+        warden::serve_http(server, options, [](unsigned short port) {
+            std::fprintf(stderr, "listening on %u\n", port);
+            std::fflush(stderr);
+        });
+        return 0;
+    }
     warden::serve_stdio(server);
 }
