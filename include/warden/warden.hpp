@@ -8,6 +8,7 @@
 #include <warden/decode/parse.hpp>
 #include <warden/decode/result.hpp>
 #include <warden/encode/encode.hpp>
+#include <warden/pipeline/client_requests.hpp>
 #include <warden/pipeline/context.hpp>
 #include <warden/pipeline/tool_call.hpp>
 #include <warden/pipeline/tool_error.hpp>

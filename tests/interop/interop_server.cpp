@@ -57,6 +57,79 @@ struct echo {
     output call(const input& in, warden::context&) const { return {*in.text}; }
 };
 
+enum class urgency { low, high };
+BOOST_DESCRIBE_ENUM(urgency, low, high)
+
+// The form the user fills in.
+struct confirmation {
+    warden::field<bool, warden::doc<"Go ahead?">> confirm;
+    std::optional<warden::text<1, 200>> reason;
+    std::optional<urgency> level;
+};
+BOOST_DESCRIBE_STRUCT(confirmation, (), (confirm, reason, level))
+
+struct ask_input {
+    warden::text<1, 200> question;
+};
+BOOST_DESCRIBE_STRUCT(ask_input, (), (question))
+struct ask_output {
+    std::string action;
+    bool confirmed;
+    std::string reason;
+};
+BOOST_DESCRIBE_STRUCT(ask_output, (), (action, confirmed, reason))
+
+struct ask_user {
+    static constexpr std::string_view name = "ask_user";
+    static constexpr std::string_view description = "Ask the user to confirm, through elicitation.";
+    using input = ask_input;
+    using output = ask_output;
+    using policy = warden::policy<warden::read_only, warden::timeout_ms<3000>>;
+
+    output call(const input& in, warden::context& ctx) const {
+        auto answer = warden::elicit<confirmation>(ctx, *in.question);
+        switch (answer.action) {
+        case warden::elicit_action::accept:
+            return {"accept", *answer.content->confirm, answer.content->reason ? **answer.content->reason : ""};
+        case warden::elicit_action::decline: return {"decline", false, ""};
+        case warden::elicit_action::cancel: break;
+        }
+        return {"cancel", false, ""};
+    }
+};
+
+struct summarize_input {
+    warden::text<1, 2000> text;
+};
+BOOST_DESCRIBE_STRUCT(summarize_input, (), (text))
+struct summarize_output {
+    std::string summary;
+    std::string model;
+};
+BOOST_DESCRIBE_STRUCT(summarize_output, (), (summary, model))
+
+struct summarize {
+    static constexpr std::string_view name = "summarize";
+    static constexpr std::string_view description = "Summarize a text with the client's model, through sampling.";
+    using input = summarize_input;
+    using output = summarize_output;
+    using policy = warden::policy<warden::read_only, warden::timeout_ms<3000>>;
+
+    output call(const input& in, warden::context& ctx) const {
+        boost::json::object params{
+            {"messages", boost::json::array{boost::json::object{
+                             {"role", "user"},
+                             {"content", boost::json::object{{"type", "text"}, {"text", "Summarize: " + *in.text}}}}}},
+            {"maxTokens", 100}};
+        auto result = warden::sample(ctx, std::move(params));
+        const auto* content = result.if_contains("content");
+        const auto* text = content && content->is_object() ? content->get_object().if_contains("text") : nullptr;
+        const auto* model = result.if_contains("model");
+        if (!text || !text->is_string()) throw warden::tool_error("invalid_client_answer", "The sample has no text.");
+        return {std::string(text->get_string()), model && model->is_string() ? std::string(model->get_string()) : ""};
+    }
+};
+
 } // namespace probe
 
 // interop_server [--stdio | --http ADDRESS:PORT]; with --http, "listening on PORT" goes to stderr.
@@ -64,6 +137,8 @@ int main(int argc, char** argv) {
     warden::server server({.name = "interop", .version = "0.1.0"});
     server.add(probe::slow_count{});
     server.add(probe::echo{});
+    server.add(probe::ask_user{});
+    server.add(probe::summarize{});
     if (argc == 3 && std::string(argv[1]) == "--http") {
         std::string at = argv[2];
         auto colon = at.rfind(':');

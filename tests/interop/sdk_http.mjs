@@ -50,7 +50,7 @@ try {
   assert.match(transport.sessionId, /^[0-9a-f]{32}$/);
 
   const { tools } = await client.listTools();
-  assert.deepEqual(tools.map((t) => t.name), ['slow_count', 'echo']);
+  assert.deepEqual(tools.map((t) => t.name), ['slow_count', 'echo', 'ask_user', 'summarize']);
   const echoed = await client.callTool({ name: 'echo', arguments: { text: 'over http' } });
   assert.deepEqual(echoed.structuredContent, { text: 'over http' });
 

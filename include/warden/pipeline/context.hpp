@@ -8,6 +8,7 @@
 #include <chrono>
 #include <optional>
 #include <stop_token>
+#include <string>
 #include <string_view>
 
 namespace warden {
@@ -26,6 +27,14 @@ inline std::optional<log_level> parse_log_level(std::string_view s) noexcept {
     return std::nullopt;
 }
 
+// The answer of the client to a request the server sent it (elicitation, sampling).
+struct client_reply {
+    bool ok = false;
+    boost::json::value result;   // when ok
+    std::string error_code;      // when not: client_unsupported, client_error, client_timeout, cancelled
+    std::string error_message;
+};
+
 // How a running call talks back to its caller. The protocol layer implements it; a handler sees
 // it only through context.
 class call_channel {
@@ -33,6 +42,10 @@ public:
     virtual ~call_channel() = default;
     virtual void progress(double done, std::optional<double> total, std::string_view message) = 0;
     virtual void log(log_level level, const boost::json::value& data) = 0;
+    virtual bool client_supports(std::string_view capability) const = 0;
+    // Sends a request to the client and waits for its answer, the deadline or the stop token.
+    virtual client_reply ask_client(std::string_view method, boost::json::object params,
+                                    std::chrono::steady_clock::time_point deadline, std::stop_token stop) = 0;
 };
 
 // What a handler knows about the call it serves: who asked, until when, whether the caller has
@@ -58,6 +71,18 @@ public:
     // Sent when the client's logging level lets it through (logging/setLevel).
     void log(log_level level, const boost::json::value& data) {
         if (channel_) channel_->log(level, data);
+    }
+
+    // Whether the client declared a capability at initialize ("elicitation", "sampling", ...).
+    bool client_supports(std::string_view capability) const {
+        return channel_ && channel_->client_supports(capability);
+    }
+
+    // A request to the client (elicitation/create, sampling/createMessage, ...), answered before
+    // this call's deadline or not at all.
+    client_reply ask_client(std::string_view method, boost::json::object params) {
+        if (!channel_) return {false, nullptr, "client_unsupported", "This call has no client to ask."};
+        return channel_->ask_client(method, std::move(params), deadline_, stop_);
     }
 
 private:

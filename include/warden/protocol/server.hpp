@@ -15,6 +15,7 @@
 #include <atomic>
 #include <chrono>
 #include <cmath>
+#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -64,8 +65,17 @@ private:
         if (send_) send_(message);
     }
 
+    // A request the server sent the client, waiting for its response.
+    struct outgoing {
+        std::mutex mutex;
+        std::condition_variable answered;
+        std::optional<jsonrpc::response> reply;
+    };
+
     principal caller_;
     sender send_;
+    std::atomic<std::int64_t> next_request_id_{1};
+    std::unordered_map<std::string, std::shared_ptr<outgoing>> outgoing_; // by serialized id, under mutex_
     std::atomic<bool> initialized_{false};
     std::atomic<int> log_level_{static_cast<int>(log_level::info)};
     mutable std::mutex mutex_;
@@ -96,10 +106,15 @@ public:
 
     // Answers one message of text: the reply to send, or nothing (notifications, responses).
     std::optional<boost::json::object> handle(std::string_view text, session& s, std::stop_token stop = {}) const {
-        auto message = jsonrpc::read(text, options_.limits);
+        return handle(jsonrpc::read(text, options_.limits), s, std::move(stop));
+    }
+
+    // The same for a message already read (a transport that looks at messages before serving them).
+    std::optional<boost::json::object> handle(jsonrpc::message message, session& s, std::stop_token stop = {}) const {
         if (auto* bad = std::get_if<jsonrpc::malformed>(&message)) return jsonrpc::make_error(bad->id, bad->code, bad->message);
         if (auto* r = std::get_if<jsonrpc::request>(&message)) return dispatch(*r, s, std::move(stop));
-        return std::nullopt; // a response to a server request: none are sent yet
+        deliver(std::get<jsonrpc::response>(std::move(message)), s);
+        return std::nullopt;
     }
 
     const server_options& options() const noexcept { return options_; }
@@ -232,6 +247,21 @@ private:
         }
     };
 
+    // A response from the client goes to the call waiting for it; an unexpected one is dropped.
+    static void deliver(jsonrpc::response r, session& s) {
+        std::shared_ptr<session::outgoing> waiting;
+        {
+            std::lock_guard lock(s.mutex_);
+            auto it = s.outgoing_.find(boost::json::serialize(r.id));
+            if (it == s.outgoing_.end()) return;
+            waiting = it->second;
+            s.outgoing_.erase(it);
+        }
+        std::lock_guard lock(waiting->mutex);
+        waiting->reply = std::move(r);
+        waiting->answered.notify_all();
+    }
+
     static void cancel(const boost::json::object& params, session& s) {
         const auto* id = params.if_contains("requestId");
         if (!id || !jsonrpc::detail::valid_id(*id)) return;
@@ -266,6 +296,47 @@ private:
             if (static_cast<int>(level) < s_.log_level_.load()) return;
             s_.send(jsonrpc::make_notification("notifications/message",
                                                boost::json::object{{"level", to_string(level)}, {"data", data}}));
+        }
+
+        bool client_supports(std::string_view capability) const override {
+            std::lock_guard lock(s_.mutex_);
+            return s_.client_capabilities_.contains(capability);
+        }
+
+        client_reply ask_client(std::string_view method, boost::json::object params,
+                                std::chrono::steady_clock::time_point deadline, std::stop_token stop) override {
+            boost::json::value id = s_.next_request_id_++;
+            std::string key = boost::json::serialize(id);
+            auto waiting = std::make_shared<session::outgoing>();
+            {
+                std::lock_guard lock(s_.mutex_);
+                s_.outgoing_[key] = waiting;
+            }
+            s_.send(boost::json::object{{"jsonrpc", "2.0"}, {"id", id}, {"method", method}, {"params", std::move(params)}});
+            // Registered before the lock is taken: the callback runs at once if stop is requested.
+            std::stop_callback wake(stop, [&] {
+                std::lock_guard inner(waiting->mutex);
+                waiting->answered.notify_all();
+            });
+            std::unique_lock lock(waiting->mutex);
+            waiting->answered.wait_until(lock, deadline, [&] { return waiting->reply.has_value() || stop.stop_requested(); });
+            if (!waiting->reply) {
+                lock.unlock();
+                std::lock_guard forget(s_.mutex_);
+                s_.outgoing_.erase(key);
+                bool cancelled = stop.stop_requested();
+                // Tell the client to stop asking its user.
+                s_.send(jsonrpc::make_notification("notifications/cancelled",
+                                                   boost::json::object{{"requestId", id}, {"reason", cancelled ? "cancelled" : "timeout"}}));
+                if (cancelled) return {false, nullptr, "cancelled", "The call was cancelled."};
+                return {false, nullptr, "client_timeout", "The client did not answer before the call's deadline."};
+            }
+            if (waiting->reply->error) {
+                const auto* m = waiting->reply->error->if_contains("message");
+                return {false, nullptr, "client_error",
+                        m && m->is_string() ? std::string(m->get_string()) : std::string("The client refused the request.")};
+            }
+            return {true, std::move(waiting->reply->result), {}, {}};
         }
 
     private:

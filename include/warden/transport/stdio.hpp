@@ -14,6 +14,7 @@
 #include <cstdio>
 #include <deque>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -57,7 +58,7 @@ inline void serve_stdio(const server& srv, const stdio_options& options = {}, st
     session s(options.caller, [&writer](const boost::json::object& m) { writer.write(m); });
     std::mutex mutex;
     std::condition_variable ready;
-    std::deque<std::string> queue;
+    std::deque<jsonrpc::message> queue;
     bool closing = false;
     std::stop_source client_gone; // at end of input nobody waits for answers: running calls stop
 
@@ -65,28 +66,33 @@ inline void serve_stdio(const server& srv, const stdio_options& options = {}, st
     for (unsigned i = 0; i < std::max(1u, options.workers); ++i)
         workers.emplace_back([&](std::stop_token) {
             while (true) {
-                std::string line;
+                std::optional<jsonrpc::message> message;
                 {
                     std::unique_lock lock(mutex);
                     ready.wait(lock, [&] { return closing || !queue.empty(); });
                     if (queue.empty()) return;
-                    line = std::move(queue.front());
+                    message.emplace(std::move(queue.front()));
                     queue.pop_front();
                 }
-                if (auto reply = srv.handle(line, s, client_gone.get_token())) writer.write(*reply);
+                if (auto reply = srv.handle(std::move(*message), s, client_gone.get_token())) writer.write(*reply);
             }
         });
 
-    auto submit = [&](std::string line) {
-        // Until initialize has succeeded, messages are served in order, here: a client that
-        // pipes its first requests right behind initialize must not see them overtake it.
-        if (!s.initialized()) {
-            if (auto reply = srv.handle(line, s)) writer.write(*reply);
+    auto submit = [&](const std::string& line) {
+        auto message = jsonrpc::read(line, srv.options().limits);
+        // Requests go to the workers once the session is initialized. Everything else is served
+        // here, in order: initialize (a client that pipes requests right behind it must not see
+        // them overtake it), notifications (a cancellation must not wait behind the call it
+        // cancels) and responses (a handler waiting for the client's answer may hold the last
+        // free worker).
+        auto* request = std::get_if<jsonrpc::request>(&message);
+        if (!request || request->is_notification() || !s.initialized()) {
+            if (auto reply = srv.handle(std::move(message), s, client_gone.get_token())) writer.write(*reply);
             return;
         }
         {
             std::lock_guard lock(mutex);
-            queue.push_back(std::move(line));
+            queue.push_back(std::move(message));
         }
         ready.notify_one();
     };
@@ -113,13 +119,13 @@ inline void serve_stdio(const server& srv, const stdio_options& options = {}, st
                                                      std::to_string(options.max_line_bytes) + " bytes"));
             } else {
                 if (!line.empty() && line.back() == '\r') line.pop_back();
-                if (line.find_first_not_of(" \t") != std::string::npos) submit(std::move(line));
+                if (line.find_first_not_of(" \t") != std::string::npos) submit(line);
             }
             line.clear();
             overflow = false;
         }
     }
-    if (!overflow && line.find_first_not_of(" \t\r") != std::string::npos) submit(std::move(line));
+    if (!overflow && line.find_first_not_of(" \t\r") != std::string::npos) submit(line);
     {
         std::lock_guard lock(mutex);
         closing = true;
