@@ -16,6 +16,8 @@
 #include <warden/policy/principal.hpp>
 #include <warden/policy/traits.hpp>
 #include <warden/protocol/jsonrpc.hpp>
+#include <warden/protocol/prompts.hpp>
+#include <warden/protocol/resources.hpp>
 #include <warden/protocol/server.hpp>
 #include <warden/schema/field.hpp>
 #include <warden/schema/rules.hpp>

@@ -4,6 +4,7 @@
 #include <warden/warden.hpp>
 
 #include <cstdio>
+#include <map>
 #include <string>
 #include <thread>
 
@@ -139,6 +140,34 @@ int main(int argc, char** argv) {
     server.add(probe::echo{});
     server.add(probe::ask_user{});
     server.add(probe::summarize{});
+    server.add_resource({.uri = "test://static-text", .name = "static-text", .description = "A fixed text.", .mime_type = "text/plain"},
+                        [](const std::string& uri, warden::context&) {
+                            return std::vector<warden::resource_contents>{{.uri = uri, .mime_type = "text/plain", .text = "Hello from warden."}};
+                        });
+    server.add_resource_template(
+        {.uri_template = "test://items/{id}/data", .name = "item", .mime_type = "application/json"},
+        [](const std::string& uri, const std::map<std::string, std::string>& vars, warden::context&) {
+            if (vars.at("id") == "missing") throw warden::tool_error("not_found", "No such item.");
+            return std::vector<warden::resource_contents>{
+                {.uri = uri, .mime_type = "application/json", .text = "{\"id\":\"" + vars.at("id") + "\"}"}};
+        },
+        {{"id", [](std::string_view typed) {
+              std::vector<std::string> out;
+              for (std::string v : {"apple", "apricot", "banana"})
+                  if (v.rfind(typed, 0) == 0) out.push_back(v);
+              return out;
+          }}});
+    server.add_prompt({.name = "greet",
+                       .description = "Greet someone.",
+                       .arguments = {{.name = "name", .description = "Who to greet.", .required = true,
+                                      .complete = [](std::string_view typed) {
+                                          return std::vector<std::string>{std::string(typed) + "a", std::string(typed) + "b"};
+                                      }},
+                                     {.name = "style"}}},
+                      [](const std::map<std::string, std::string>& args, warden::context&) {
+                          auto style = args.count("style") ? args.at("style") : std::string("plain");
+                          return std::vector<warden::prompt_message>{warden::user_text("Greet " + args.at("name") + " (" + style + ").")};
+                      });
     if (argc == 3 && std::string(argv[1]) == "--http") {
         std::string at = argv[2];
         auto colon = at.rfind(':');

@@ -281,3 +281,87 @@ TEST_CASE("notifications/cancelled stops the handler and suppresses its response
     CHECK(!srv.handle(R"({"jsonrpc":"2.0","method":"notifications/cancelled","params":{}})", s));
     CHECK(ask(srv, s, R"({"jsonrpc":"2.0","id":"p","method":"ping"})").at("result") == boost::json::object{});
 }
+
+TEST_CASE("URI templates match level-1 variables", "[server][resources]") {
+    using warden::detail::match_uri_template;
+    auto m = match_uri_template("test://template/{id}/data", "test://template/42/data");
+    REQUIRE(m);
+    CHECK(m->at("id") == "42");
+    auto two = match_uri_template("db://{table}/{row}", "db://users/7");
+    REQUIRE(two);
+    CHECK(two->at("table") == "users");
+    CHECK(two->at("row") == "7");
+    CHECK(!match_uri_template("test://template/{id}/data", "test://template//data"));
+    CHECK(!match_uri_template("test://template/{id}/data", "test://template/4/2/data"));
+    CHECK(!match_uri_template("test://template/{id}/data", "test://template/42/datum"));
+    CHECK(!match_uri_template("test://template/{id}", "test://other/42"));
+}
+
+TEST_CASE("subscribed sessions hear of resource updates, and only while they live", "[server][resources]") {
+    warden::server srv;
+    srv.add_resource({.uri = "test://watched", .name = "watched"}, [](const std::string& uri, warden::context&) {
+        return std::vector<warden::resource_contents>{{.uri = uri, .text = "v1"}};
+    });
+    recorder a_rec, b_rec;
+    warden::session a({}, a_rec.sender());
+    ask(srv, a, init);
+    {
+        warden::session b({}, b_rec.sender());
+        ask(srv, b, init);
+        CHECK(ask(srv, a, R"({"jsonrpc":"2.0","id":2,"method":"resources/subscribe","params":{"uri":"test://watched"}})")
+                  .at("result") == boost::json::object{});
+        srv.notify_resource_updated("test://watched");
+        srv.notify_resource_updated("test://other");
+        REQUIRE(a_rec.sent.size() == 1);
+        CHECK(a_rec.sent[0] == boost::json::parse(
+                                   R"({"jsonrpc":"2.0","method":"notifications/resources/updated","params":{"uri":"test://watched"}})"));
+        CHECK(b_rec.sent.empty());
+    } // b is gone: the server must not reach it any more
+    ask(srv, a, R"({"jsonrpc":"2.0","id":3,"method":"resources/unsubscribe","params":{"uri":"test://watched"}})");
+    srv.notify_resource_updated("test://watched");
+    CHECK(a_rec.sent.size() == 1);
+    auto read = ask(srv, a, R"({"jsonrpc":"2.0","id":4,"method":"resources/read","params":{"uri":"test://watched"}})");
+    CHECK(read.at("result").at("contents").at(0).at("text") == "v1");
+    auto missing = ask(srv, a, R"({"jsonrpc":"2.0","id":5,"method":"resources/read","params":{"uri":"test://gone"}})");
+    CHECK(missing.at("error").at("code") == -32002);
+    CHECK(missing.at("error").at("data").at("uri") == "test://gone");
+}
+
+TEST_CASE("prompts: arguments are checked before the renderer runs", "[server][prompts]") {
+    warden::server srv;
+    int rendered = 0;
+    srv.add_prompt({.name = "p", .arguments = {{.name = "x", .required = true}}},
+                   [&](const std::map<std::string, std::string>& args, warden::context&) {
+                       ++rendered;
+                       return std::vector<warden::prompt_message>{warden::user_text(args.at("x"))};
+                   });
+    CHECK_THROWS_AS(srv.add_prompt({.name = "p"}, {}), std::logic_error);
+    warden::session s({});
+    ask(srv, s, init);
+    auto get = [&](std::string_view args) {
+        return ask(srv, s, R"({"jsonrpc":"2.0","id":2,"method":"prompts/get","params":{"name":"p","arguments":)" + std::string(args) + "}}");
+    };
+    CHECK(get(R"({"x":"hi"})").at("result").at("messages").at(0).at("content").at("text") == "hi");
+    CHECK(get("{}").at("error").at("message") == "missing required argument: x");
+    CHECK(get(R"({"x":"hi","y":"no"})").at("error").at("message") == "unknown argument: y");
+    CHECK(get(R"({"x":5})").at("error").at("code") == -32602);
+    CHECK(rendered == 1);
+}
+
+TEST_CASE("a second request with the id of one in flight is refused, not lost", "[server]") {
+    warden::server srv;
+    srv.add(stepper{});
+    warden::session s({});
+    ask(srv, s, init);
+    started = 0;
+    std::optional<boost::json::object> first;
+    std::thread call([&] {
+        first = srv.handle(R"({"jsonrpc":"2.0","id":"same","method":"tools/call","params":{"name":"stepper","arguments":{"steps":1}}})", s);
+    });
+    while (started == 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    auto second = ask(srv, s, R"({"jsonrpc":"2.0","id":"same","method":"tools/call","params":{"name":"stepper","arguments":{"steps":1}}})");
+    CHECK(second.at("error").at("code") == -32600);
+    srv.handle(R"({"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":"same"}})", s);
+    call.join();
+    CHECK(!first.has_value()); // the first was cancelled, so it has no response; the refusal did not disturb it
+}

@@ -8,10 +8,14 @@
 #include <warden/pipeline/tool_call.hpp>
 #include <warden/policy/principal.hpp>
 #include <warden/protocol/jsonrpc.hpp>
+#include <warden/protocol/prompts.hpp>
+#include <warden/protocol/resources.hpp>
 
 #include <boost/json/object.hpp>
 
+#include <algorithm>
 #include <array>
+#include <map>
 #include <atomic>
 #include <chrono>
 #include <cmath>
@@ -22,6 +26,7 @@
 #include <mutex>
 #include <optional>
 #include <random>
+#include <set>
 #include <stdexcept>
 #include <stop_token>
 #include <string>
@@ -50,6 +55,11 @@ public:
     using sender = std::function<void(const boost::json::object&)>;
 
     explicit session(principal caller, sender send = {}) : caller_(std::move(caller)), send_(std::move(send)) {}
+    ~session() {
+        if (forget_) forget_(this);
+    }
+    session(const session&) = delete;
+    session& operator=(const session&) = delete;
 
     bool initialized() const noexcept { return initialized_.load(); }
     std::string protocol_version() const {
@@ -81,7 +91,15 @@ private:
     mutable std::mutex mutex_;
     std::string version_;
     boost::json::object client_capabilities_;
-    std::unordered_map<std::string, std::stop_source> in_flight_; // by serialized request id
+    // A request being served: its stop source, and whether the client cancelled it.
+    struct running {
+        std::stop_source source;
+        std::atomic<bool> cancelled{false};
+    };
+    std::unordered_map<std::string, std::shared_ptr<running>> in_flight_; // by serialized request id
+    std::set<std::string> subscriptions_;                         // resource URIs
+    std::function<void(session*)> forget_;                        // set by the server at initialize;
+                                                                  // the server outlives its sessions
 };
 
 class server {
@@ -102,6 +120,37 @@ public:
         e.call = [shared](const boost::json::value& args, context& ctx) { return run_tool_call(*shared, args, ctx); };
         by_name_.emplace(name, tools_.size());
         tools_.push_back(std::move(e));
+    }
+
+    // Offers a resource at a fixed URI.
+    void add_resource(resource info, resource_reader read) {
+        resources_.push_back({std::move(info), std::move(read)});
+    }
+
+    // Offers the resources a URI template describes; `complete` gives values for its variables.
+    void add_resource_template(resource_template info, template_reader read,
+                               std::map<std::string, completer> complete = {}) {
+        templates_.push_back({std::move(info), std::move(read), std::move(complete)});
+    }
+
+    void add_prompt(prompt info, prompt_renderer render) {
+        if (std::any_of(prompts_.begin(), prompts_.end(), [&](const prompt_entry& p) { return p.info.name == info.name; }))
+            throw std::logic_error("warden: a prompt named " + info.name + " is already registered");
+        prompts_.push_back({std::move(info), std::move(render)});
+    }
+
+    // Tells every session subscribed to `uri` that it changed (notifications/resources/updated).
+    void notify_resource_updated(const std::string& uri) const {
+        std::lock_guard lock(sessions_mutex_);
+        for (session* s : live_sessions_) {
+            bool subscribed;
+            {
+                std::lock_guard inner(s->mutex_);
+                subscribed = s->subscriptions_.count(uri) != 0;
+            }
+            if (subscribed)
+                s->send(jsonrpc::make_notification("notifications/resources/updated", boost::json::object{{"uri", uri}}));
+        }
     }
 
     // Answers one message of text: the reply to send, or nothing (notifications, responses).
@@ -138,7 +187,19 @@ private:
         if (!s.initialized())
             return jsonrpc::make_error(id, jsonrpc::error_code::invalid_request,
                                        "the session is not initialized: send initialize first");
-        if (r.method == "tools/list") return list_tools(id, r.params);
+        if (r.method == "tools/list")
+            return page(id, r.params, tools_, "tools", [](const entry& e) { return e.definition; });
+        if (r.method == "resources/list")
+            return page(id, r.params, resources_, "resources", [](const resource_entry& e) { return describe(e.info); });
+        if (r.method == "resources/templates/list")
+            return page(id, r.params, templates_, "resourceTemplates", [](const template_entry& e) { return describe(e.info); });
+        if (r.method == "resources/read") return read_resource(id, r.params, s, std::move(stop));
+        if (r.method == "resources/subscribe" || r.method == "resources/unsubscribe")
+            return subscribe(id, r.params, s, r.method == "resources/subscribe");
+        if (r.method == "prompts/list")
+            return page(id, r.params, prompts_, "prompts", [](const prompt_entry& e) { return describe(e.info); });
+        if (r.method == "prompts/get") return get_prompt(id, r.params, s, std::move(stop));
+        if (r.method == "completion/complete") return complete(id, r.params);
         if (r.method == "tools/call") return call_tool(id, r.params, s, std::move(stop));
         if (r.method == "logging/setLevel") return set_log_level(id, r.params, s);
         return jsonrpc::make_error(id, jsonrpc::error_code::method_not_found, "method not found: " + r.method);
@@ -161,19 +222,33 @@ private:
                 s.client_capabilities_ = caps->get_object();
         }
         s.initialized_ = true;
+        {
+            std::lock_guard lock(sessions_mutex_);
+            live_sessions_.insert(&s);
+        }
+        s.forget_ = [this](session* gone) {
+            std::lock_guard lock(sessions_mutex_);
+            live_sessions_.erase(gone);
+        };
         boost::json::object info{{"name", options_.name}, {"version", options_.version}};
         if (!options_.title.empty()) info["title"] = options_.title;
         boost::json::object result{
             {"protocolVersion", version},
             {"capabilities", boost::json::object{{"tools", boost::json::object{{"listChanged", false}}},
+                                                 {"resources", boost::json::object{{"subscribe", true}, {"listChanged", false}}},
+                                                 {"prompts", boost::json::object{{"listChanged", false}}},
+                                                 {"completions", boost::json::object{}},
                                                  {"logging", boost::json::object{}}}},
             {"serverInfo", std::move(info)}};
         if (!options_.instructions.empty()) result["instructions"] = options_.instructions;
         return jsonrpc::make_result(id, std::move(result));
     }
 
-    // The cursor is the index of the next tool, as a decimal string; clients treat it as opaque.
-    boost::json::object list_tools(const boost::json::value& id, const boost::json::object& params) const {
+    // One page of a list. The cursor is the index of the next item, as a decimal string;
+    // clients treat it as opaque.
+    template<class Item, class Describe>
+    boost::json::object page(const boost::json::value& id, const boost::json::object& params, const std::vector<Item>& items,
+                             std::string_view key, Describe describe) const {
         std::size_t start = 0;
         if (const auto* cursor = params.if_contains("cursor"); cursor && !cursor->is_null()) {
             std::string_view c = cursor->is_string() ? std::string_view(cursor->get_string()) : std::string_view();
@@ -183,15 +258,15 @@ private:
                 ok = ok && ch >= '0' && ch <= '9';
                 value = value * 10 + static_cast<std::size_t>(ch - '0');
             }
-            if (!ok || value > tools_.size())
+            if (!ok || value > items.size())
                 return jsonrpc::make_error(id, jsonrpc::error_code::invalid_params, "invalid cursor");
             start = value;
         }
-        std::size_t end = std::min(tools_.size(), start + std::max<std::size_t>(options_.page_size, 1));
-        boost::json::array page;
-        for (std::size_t i = start; i < end; ++i) page.push_back(tools_[i].definition);
-        boost::json::object result{{"tools", std::move(page)}};
-        if (end < tools_.size()) result["nextCursor"] = std::to_string(end);
+        std::size_t end = std::min(items.size(), start + std::max<std::size_t>(options_.page_size, 1));
+        boost::json::array listed;
+        for (std::size_t i = start; i < end; ++i) listed.push_back(describe(items[i]));
+        boost::json::object result{{key, std::move(listed)}};
+        if (end < items.size()) result["nextCursor"] = std::to_string(end);
         return jsonrpc::make_result(id, std::move(result));
     }
 
@@ -210,6 +285,7 @@ private:
 
         // The call stops when the client cancels it or the transport shuts down.
         in_flight call(s, id);
+        if (call.duplicate) return duplicate_id(id);
         std::stop_callback forward(stop, [&] { call.source.request_stop(); });
         channel reporter(s, progress_token(params));
         context ctx(s.caller(), context::clock::now() + tool.timeout, call.source.get_token(), &reporter);
@@ -226,25 +302,203 @@ private:
         return jsonrpc::make_result(id, std::move(result));
     }
 
+    static boost::json::object describe(const resource& r) {
+        boost::json::object o{{"uri", r.uri}, {"name", r.name}};
+        if (!r.title.empty()) o["title"] = r.title;
+        if (!r.description.empty()) o["description"] = r.description;
+        if (!r.mime_type.empty()) o["mimeType"] = r.mime_type;
+        return o;
+    }
+    static boost::json::object describe(const resource_template& r) {
+        boost::json::object o{{"uriTemplate", r.uri_template}, {"name", r.name}};
+        if (!r.title.empty()) o["title"] = r.title;
+        if (!r.description.empty()) o["description"] = r.description;
+        if (!r.mime_type.empty()) o["mimeType"] = r.mime_type;
+        return o;
+    }
+    static boost::json::object describe(const prompt& p) {
+        boost::json::object o{{"name", p.name}};
+        if (!p.title.empty()) o["title"] = p.title;
+        if (!p.description.empty()) o["description"] = p.description;
+        boost::json::array args;
+        for (const auto& a : p.arguments) {
+            boost::json::object arg{{"name", a.name}, {"required", a.required}};
+            if (!a.description.empty()) arg["description"] = a.description;
+            args.push_back(std::move(arg));
+        }
+        o["arguments"] = std::move(args);
+        return o;
+    }
+
+    static const std::string* string_param(const boost::json::object& params, std::string_view key, std::string& out) {
+        const auto* v = params.if_contains(key);
+        if (!v || !v->is_string()) return nullptr;
+        out = std::string(v->get_string());
+        return &out;
+    }
+
+    // Runs a reader or renderer like a tool handler: exceptions stay here.
+    template<class Fn>
+    std::optional<boost::json::object> guarded(const boost::json::value& id, session& s, std::stop_token stop, Fn fn) const {
+        in_flight call(s, id);
+        if (call.duplicate) return duplicate_id(id);
+        std::stop_callback forward(stop, [&] { call.source.request_stop(); });
+        context ctx(s.caller(), context::clock::now() + options_.default_timeout, call.source.get_token());
+        std::optional<boost::json::object> reply;
+        try {
+            reply = fn(ctx);
+        } catch (const tool_error& e) {
+            reply = jsonrpc::make_error(id, jsonrpc::error_code::internal_error, e.what());
+        } catch (...) {
+            reply = jsonrpc::make_error(id, jsonrpc::error_code::internal_error,
+                                        "the server failed unexpectedly; reference " + make_reference());
+        }
+        if (call.cancelled()) return std::nullopt;
+        return reply;
+    }
+
+    std::optional<boost::json::object> read_resource(const boost::json::value& id, const boost::json::object& params,
+                                                     session& s, std::stop_token stop) const {
+        std::string uri;
+        if (!string_param(params, "uri", uri))
+            return jsonrpc::make_error(id, jsonrpc::error_code::invalid_params, "resources/read needs uri (a string)");
+        return guarded(id, s, std::move(stop), [&](context& ctx) -> boost::json::object {
+            std::vector<resource_contents> contents;
+            bool found = false;
+            for (const auto& r : resources_)
+                if (r.info.uri == uri) {
+                    contents = r.read(uri, ctx);
+                    found = true;
+                    break;
+                }
+            for (std::size_t i = 0; !found && i < templates_.size(); ++i)
+                if (auto vars = detail::match_uri_template(templates_[i].info.uri_template, uri)) {
+                    contents = templates_[i].read(uri, *vars, ctx);
+                    found = true;
+                }
+            if (!found)
+                return jsonrpc::make_error(id, static_cast<jsonrpc::error_code>(-32002), "resource not found",
+                                           boost::json::object{{"uri", uri}});
+            boost::json::array items;
+            for (const auto& c : contents) items.push_back(detail::to_json(c));
+            return jsonrpc::make_result(id, boost::json::object{{"contents", std::move(items)}});
+        });
+    }
+
+    boost::json::object subscribe(const boost::json::value& id, const boost::json::object& params, session& s, bool on) const {
+        std::string uri;
+        if (!string_param(params, "uri", uri))
+            return jsonrpc::make_error(id, jsonrpc::error_code::invalid_params, "needs uri (a string)");
+        std::lock_guard lock(s.mutex_);
+        if (on) s.subscriptions_.insert(uri);
+        else s.subscriptions_.erase(uri);
+        return jsonrpc::make_result(id, boost::json::object{});
+    }
+
+    static std::map<std::string, std::string> string_arguments(const boost::json::object& params, std::string& bad) {
+        std::map<std::string, std::string> args;
+        const auto* a = params.if_contains("arguments");
+        if (!a || a->is_null()) return args;
+        if (!a->is_object()) {
+            bad = "arguments must be an object of strings";
+            return args;
+        }
+        for (const auto& kv : a->get_object()) {
+            if (!kv.value().is_string()) bad = "argument " + std::string(kv.key()) + " must be a string";
+            else args[std::string(kv.key())] = std::string(kv.value().get_string());
+        }
+        return args;
+    }
+
+    std::optional<boost::json::object> get_prompt(const boost::json::value& id, const boost::json::object& params,
+                                                  session& s, std::stop_token stop) const {
+        std::string name;
+        if (!string_param(params, "name", name))
+            return jsonrpc::make_error(id, jsonrpc::error_code::invalid_params, "prompts/get needs name (a string)");
+        auto it = std::find_if(prompts_.begin(), prompts_.end(), [&](const prompt_entry& p) { return p.info.name == name; });
+        if (it == prompts_.end()) return jsonrpc::make_error(id, jsonrpc::error_code::invalid_params, "unknown prompt: " + name);
+        std::string bad;
+        auto args = string_arguments(params, bad);
+        if (!bad.empty()) return jsonrpc::make_error(id, jsonrpc::error_code::invalid_params, bad);
+        for (const auto& declared : it->info.arguments)
+            if (declared.required && !args.count(declared.name))
+                return jsonrpc::make_error(id, jsonrpc::error_code::invalid_params, "missing required argument: " + declared.name);
+        for (const auto& given : args) // not a structured binding: clang 14 cannot capture one
+            if (std::none_of(it->info.arguments.begin(), it->info.arguments.end(),
+                             [&](const prompt_argument& a) { return a.name == given.first; }))
+                return jsonrpc::make_error(id, jsonrpc::error_code::invalid_params, "unknown argument: " + given.first);
+        return guarded(id, s, std::move(stop), [&](context& ctx) {
+            boost::json::array messages;
+            for (auto& m : it->render(args, ctx))
+                messages.push_back(boost::json::object{{"role", m.role}, {"content", std::move(m.content)}});
+            boost::json::object result{{"messages", std::move(messages)}};
+            if (!it->info.description.empty()) result["description"] = it->info.description;
+            return jsonrpc::make_result(id, std::move(result));
+        });
+    }
+
+    boost::json::object complete(const boost::json::value& id, const boost::json::object& params) const {
+        const auto* ref = params.if_contains("ref");
+        const auto* argument = params.if_contains("argument");
+        if (!ref || !ref->is_object() || !argument || !argument->is_object())
+            return jsonrpc::make_error(id, jsonrpc::error_code::invalid_params, "completion/complete needs ref and argument");
+        std::string type, arg_name, typed;
+        string_param(ref->get_object(), "type", type);
+        if (!string_param(argument->get_object(), "name", arg_name) || !string_param(argument->get_object(), "value", typed))
+            return jsonrpc::make_error(id, jsonrpc::error_code::invalid_params, "argument needs name and value (strings)");
+        const completer* fn = nullptr;
+        std::string target;
+        if (type == "ref/prompt" && string_param(ref->get_object(), "name", target)) {
+            auto it = std::find_if(prompts_.begin(), prompts_.end(), [&](const prompt_entry& p) { return p.info.name == target; });
+            if (it == prompts_.end()) return jsonrpc::make_error(id, jsonrpc::error_code::invalid_params, "unknown prompt: " + target);
+            for (const auto& a : it->info.arguments)
+                if (a.name == arg_name && a.complete) fn = &a.complete;
+        } else if (type == "ref/resource" && string_param(ref->get_object(), "uri", target)) {
+            auto it = std::find_if(templates_.begin(), templates_.end(),
+                                   [&](const template_entry& t) { return t.info.uri_template == target; });
+            if (it == templates_.end())
+                return jsonrpc::make_error(id, jsonrpc::error_code::invalid_params, "unknown resource template: " + target);
+            if (auto c = it->complete.find(arg_name); c != it->complete.end() && c->second) fn = &c->second;
+        } else {
+            return jsonrpc::make_error(id, jsonrpc::error_code::invalid_params, "ref must be ref/prompt or ref/resource");
+        }
+        std::vector<std::string> values;
+        if (fn) values = (*fn)(typed);
+        constexpr std::size_t max_values = 100; // the specification's limit per response
+        boost::json::array listed;
+        for (std::size_t i = 0; i < values.size() && i < max_values; ++i) listed.push_back(boost::json::string(values[i]));
+        return jsonrpc::make_result(
+            id, boost::json::object{{"completion", boost::json::object{{"values", std::move(listed)},
+                                                                       {"total", values.size()},
+                                                                       {"hasMore", values.size() > max_values}}}});
+    }
+
     // Registers a call in its session for the time it runs, so notifications/cancelled finds it.
+    // A second request with the id of one still running is refused: both must get an answer.
     struct in_flight {
         session& s;
         std::string key;
         std::stop_source source;
+        std::shared_ptr<session::running> state;
+        bool duplicate = false;
 
         in_flight(session& ses, const boost::json::value& id) : s(ses), key(boost::json::serialize(id)) {
             std::lock_guard lock(s.mutex_);
-            s.in_flight_[key] = source;
+            auto [it, inserted] = s.in_flight_.try_emplace(key, nullptr);
+            duplicate = !inserted;
+            if (inserted) {
+                state = std::make_shared<session::running>();
+                state->source = source;
+                it->second = state;
+            }
         }
         ~in_flight() {
+            if (duplicate) return;
             std::lock_guard lock(s.mutex_);
             auto it = s.in_flight_.find(key);
-            if (it != s.in_flight_.end() && it->second == source) s.in_flight_.erase(it);
+            if (it != s.in_flight_.end() && it->second == state) s.in_flight_.erase(it);
         }
-        bool cancelled() const {
-            std::lock_guard lock(s.mutex_);
-            return !s.in_flight_.count(key) || s.in_flight_.at(key) != source;
-        }
+        bool cancelled() const { return state && state->cancelled.load(); }
     };
 
     // A response from the client goes to the call waiting for it; an unexpected one is dropped.
@@ -262,14 +516,19 @@ private:
         waiting->answered.notify_all();
     }
 
+    static boost::json::object duplicate_id(const boost::json::value& id) {
+        return jsonrpc::make_error(id, jsonrpc::error_code::invalid_request,
+                                   "a request with this id is still being served; use a new id");
+    }
+
     static void cancel(const boost::json::object& params, session& s) {
         const auto* id = params.if_contains("requestId");
         if (!id || !jsonrpc::detail::valid_id(*id)) return;
         std::lock_guard lock(s.mutex_);
         auto it = s.in_flight_.find(boost::json::serialize(*id));
         if (it == s.in_flight_.end()) return; // finished already, or never known: nothing to do
-        it->second.request_stop();
-        s.in_flight_.erase(it);
+        it->second->cancelled = true;
+        it->second->source.request_stop();
     }
 
     static std::optional<boost::json::value> progress_token(const boost::json::object& params) {
@@ -373,8 +632,27 @@ private:
     }
 
     server_options options_;
+    struct resource_entry {
+        resource info;
+        resource_reader read;
+    };
+    struct template_entry {
+        resource_template info;
+        template_reader read;
+        std::map<std::string, completer> complete;
+    };
+    struct prompt_entry {
+        prompt info;
+        prompt_renderer render;
+    };
+
     std::vector<entry> tools_;
     std::unordered_map<std::string, std::size_t> by_name_;
+    std::vector<resource_entry> resources_;
+    std::vector<template_entry> templates_;
+    std::vector<prompt_entry> prompts_;
+    mutable std::mutex sessions_mutex_;
+    mutable std::set<session*> live_sessions_; // initialized sessions, for resource updates
 };
 
 } // namespace warden

@@ -26,6 +26,7 @@ namespace warden {
 struct stdio_options {
     std::size_t max_line_bytes = 4 * 1024 * 1024; // a longer line is refused and skipped
     unsigned workers = 4;                         // calls served at the same time
+    std::size_t max_queued = 1024;                // requests waiting for a worker; then reading pauses
     principal caller{"local", "local", {}};       // stdio has no authentication: configure who calls
 };
 
@@ -58,6 +59,7 @@ inline void serve_stdio(const server& srv, const stdio_options& options = {}, st
     session s(options.caller, [&writer](const boost::json::object& m) { writer.write(m); });
     std::mutex mutex;
     std::condition_variable ready;
+    std::condition_variable space; // a client that never reads its answers must not grow the queue without end
     std::deque<jsonrpc::message> queue;
     bool closing = false;
     std::stop_source client_gone; // at end of input nobody waits for answers: running calls stop
@@ -74,6 +76,7 @@ inline void serve_stdio(const server& srv, const stdio_options& options = {}, st
                     message.emplace(std::move(queue.front()));
                     queue.pop_front();
                 }
+                space.notify_one();
                 if (auto reply = srv.handle(std::move(*message), s, client_gone.get_token())) writer.write(*reply);
             }
         });
@@ -91,12 +94,18 @@ inline void serve_stdio(const server& srv, const stdio_options& options = {}, st
             return;
         }
         {
-            std::lock_guard lock(mutex);
+            std::unique_lock lock(mutex);
+            space.wait(lock, [&] { return queue.size() < std::max<std::size_t>(options.max_queued, 1); });
             queue.push_back(std::move(message));
         }
         ready.notify_one();
     };
 
+    auto too_long = [&] {
+        writer.write(jsonrpc::make_error(nullptr, jsonrpc::error_code::parse_error,
+                                         "the message is longer than the limit of " +
+                                             std::to_string(options.max_line_bytes) + " bytes"));
+    };
     std::string line;
     bool overflow = false;
     char buffer[64 * 1024];
@@ -109,14 +118,15 @@ inline void serve_stdio(const server& srv, const stdio_options& options = {}, st
         for (std::size_t i = 0, n = static_cast<std::size_t>(got); i < n; ++i) {
             char c = buffer[i];
             if (c != '\n') {
-                if (line.size() < options.max_line_bytes) line += c;
+                // One '\r' past the limit may still be the end of a CRLF line.
+                if (line.size() < options.max_line_bytes || (c == '\r' && line.size() == options.max_line_bytes &&
+                                                            (line.empty() || line.back() != '\r')))
+                    line += c;
                 else overflow = true;
                 continue;
             }
             if (overflow) {
-                writer.write(jsonrpc::make_error(nullptr, jsonrpc::error_code::parse_error,
-                                                 "the message is longer than the limit of " +
-                                                     std::to_string(options.max_line_bytes) + " bytes"));
+                too_long();
             } else {
                 if (!line.empty() && line.back() == '\r') line.pop_back();
                 if (line.find_first_not_of(" \t") != std::string::npos) submit(line);
@@ -125,7 +135,8 @@ inline void serve_stdio(const server& srv, const stdio_options& options = {}, st
             overflow = false;
         }
     }
-    if (!overflow && line.find_first_not_of(" \t\r") != std::string::npos) submit(line);
+    if (overflow) too_long();
+    else if (line.find_first_not_of(" \t\r") != std::string::npos) submit(line);
     {
         std::lock_guard lock(mutex);
         closing = true;
