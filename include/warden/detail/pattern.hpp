@@ -524,29 +524,16 @@ private:
             closure_[w].assign(states_.size(), 0);
             for (std::uint32_t s = 0; s < states_.size(); ++s) {
                 std::uint64_t seen = 0, found = 0;
-                stack.assign(1, s);
-                while (!stack.empty()) {
-                    std::uint32_t x = stack.back();
-                    stack.pop_back();
-                    if (x == open || (seen >> x & 1)) continue;
-                    seen |= std::uint64_t{1} << x;
-                    const state& st = states_[x];
-                    switch (st.kind) {
-                    case op::match:
-                    case op::set: found |= std::uint64_t{1} << x; break;
-                    case op::split:
-                        stack.push_back(st.out2);
-                        stack.push_back(st.out);
-                        break;
-                    case op::jump: stack.push_back(st.out); break;
-                    case op::begin:
-                        if (w & at_begin) stack.push_back(st.out);
-                        break;
-                    case op::end:
-                        if (w & at_end) stack.push_back(st.out);
-                        break;
-                    }
-                }
+                follow(s, w, stack,
+                       [&](std::uint32_t x) {
+                           bool was = seen >> x & 1;
+                           seen |= std::uint64_t{1} << x;
+                           return was;
+                       },
+                       [&](std::uint32_t x) {
+                           found |= std::uint64_t{1} << x;
+                           return false;
+                       });
                 closure_[w][s] = found;
             }
         }
@@ -691,36 +678,55 @@ private:
         }
     };
 
-    // Follows the empty moves from s at position pos, collecting the states that read a code
-    // point; true when the match state is reached. An explicit stack: no recursion.
-    bool close(std::uint32_t s, std::size_t pos, std::size_t n, std::vector<std::uint32_t>& list, scratch& sc,
-               std::uint32_t gen) const {
-        auto& stack = sc.stack;
-        stack.clear();
-        stack.push_back(s);
+    // Follows the empty moves from s, where `where` (a position_kind) says which of ^ and $ hold.
+    // `seen(x)` marks a state and says whether it was marked already; `reach(x)` gets each state
+    // that reads a code point or matches, and stops the walk by returning true. An explicit
+    // stack: no recursion.
+    template<class Seen, class Reach>
+    bool follow(std::uint32_t s, int where, std::vector<std::uint32_t>& stack, Seen seen, Reach reach) const {
+        stack.assign(1, s);
         while (!stack.empty()) {
             std::uint32_t x = stack.back();
             stack.pop_back();
-            if (x == open || sc.seen[x] == gen) continue;
-            sc.seen[x] = gen;
+            if (x == open || seen(x)) continue;
             const state& st = states_[x];
             switch (st.kind) {
-            case op::match: return true;
-            case op::set: list.push_back(x); break;
+            case op::match:
+            case op::set:
+                if (reach(x)) return true;
+                break;
             case op::split:
                 stack.push_back(st.out2);
                 stack.push_back(st.out);
                 break;
             case op::jump: stack.push_back(st.out); break;
             case op::begin:
-                if (pos == 0) stack.push_back(st.out);
+                if (where & at_begin) stack.push_back(st.out);
                 break;
             case op::end:
-                if (pos == n) stack.push_back(st.out);
+                if (where & at_end) stack.push_back(st.out);
                 break;
             }
         }
         return false;
+    }
+
+    // The empty-move closure of s at position pos, for the list-based search: the states that
+    // read a code point join `list`; true when the match state is reached.
+    bool close(std::uint32_t s, std::size_t pos, std::size_t n, std::vector<std::uint32_t>& list, scratch& sc,
+               std::uint32_t gen) const {
+        int where = (pos == 0 ? at_begin : 0) | (pos == n ? at_end : 0);
+        return follow(s, where, sc.stack,
+                      [&](std::uint32_t x) {
+                          bool was = sc.seen[x] == gen;
+                          sc.seen[x] = gen;
+                          return was;
+                      },
+                      [&](std::uint32_t x) {
+                          if (states_[x].kind == op::match) return true;
+                          list.push_back(x);
+                          return false;
+                      });
     }
 
     bool matches(const state& st, char32_t cp) const {

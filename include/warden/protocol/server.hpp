@@ -302,19 +302,18 @@ private:
         return jsonrpc::make_result(id, std::move(result));
     }
 
-    static boost::json::object describe(const resource& r) {
-        boost::json::object o{{"uri", r.uri}, {"name", r.name}};
+    // A resource or a template: where it is, then what it is called and holds.
+    template<class R>
+    static boost::json::object describe_resource(std::string_view where_key, const std::string& where, const R& r) {
+        boost::json::object o{{where_key, where}, {"name", r.name}};
         if (!r.title.empty()) o["title"] = r.title;
         if (!r.description.empty()) o["description"] = r.description;
         if (!r.mime_type.empty()) o["mimeType"] = r.mime_type;
         return o;
     }
+    static boost::json::object describe(const resource& r) { return describe_resource("uri", r.uri, r); }
     static boost::json::object describe(const resource_template& r) {
-        boost::json::object o{{"uriTemplate", r.uri_template}, {"name", r.name}};
-        if (!r.title.empty()) o["title"] = r.title;
-        if (!r.description.empty()) o["description"] = r.description;
-        if (!r.mime_type.empty()) o["mimeType"] = r.mime_type;
-        return o;
+        return describe_resource("uriTemplate", r.uri_template, r);
     }
     static boost::json::object describe(const prompt& p) {
         boost::json::object o{{"name", p.name}};
