@@ -9,6 +9,7 @@
 #include <warden/decode/result.hpp>
 #include <warden/encode/encode.hpp>
 #include <warden/pipeline/client_requests.hpp>
+#include <warden/pipeline/content.hpp>
 #include <warden/pipeline/context.hpp>
 #include <warden/pipeline/tool_call.hpp>
 #include <warden/pipeline/tool_error.hpp>

@@ -365,3 +365,35 @@ TEST_CASE("a second request with the id of one in flight is refused, not lost", 
     call.join();
     CHECK(!first.has_value()); // the first was cancelled, so it has no response; the refusal did not disturb it
 }
+
+namespace {
+
+struct picture {
+    static constexpr std::string_view name = "picture";
+    static constexpr std::string_view description = "Return a picture and a link with its caption.";
+    using input = ping_input;
+    using output = ping_output;
+    using policy = warden::policy<warden::read_only>;
+    warden::tool_result<output> call(const input&, warden::context&) const {
+        return {{"a red pixel"},
+                {warden::content::image("iVBORw0KGgo=", "image/png"),
+                 warden::content::resource_link("test://pixel", "pixel", "image/png"),
+                 warden::content::embedded_text("test://caption", "A red pixel.", "text/plain")}};
+    }
+};
+
+} // namespace
+
+TEST_CASE("a tool_result carries content blocks before the output's JSON text", "[server]") {
+    warden::server srv;
+    srv.add(picture{});
+    warden::session s({});
+    ask(srv, s, init);
+    auto r = ask(srv, s, R"({"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"picture","arguments":{}}})").at("result");
+    CHECK(r.at("structuredContent") == boost::json::parse(R"({"pong":"a red pixel"})"));
+    CHECK(r.at("content") == boost::json::parse(R"([
+        {"type":"image","data":"iVBORw0KGgo=","mimeType":"image/png"},
+        {"type":"resource_link","uri":"test://pixel","name":"pixel","mimeType":"image/png"},
+        {"type":"resource","resource":{"uri":"test://caption","text":"A red pixel.","mimeType":"text/plain"}},
+        {"type":"text","text":"{\"pong\":\"a red pixel\"}"}])"));
+}

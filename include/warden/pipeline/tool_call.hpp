@@ -7,6 +7,7 @@
 
 #include <warden/decode/decode.hpp>
 #include <warden/encode/encode.hpp>
+#include <warden/pipeline/content.hpp>
 #include <warden/pipeline/context.hpp>
 #include <warden/pipeline/tool_error.hpp>
 #include <warden/tool/tool.hpp>
@@ -17,13 +18,17 @@
 #include <concepts>
 #include <string>
 #include <string_view>
+#include <type_traits>
+#include <vector>
 
 namespace warden {
 
-// A tool the server can run: its handler takes the decoded input and the call's context.
+// A tool the server can run: its handler takes the decoded input and the call's context, and
+// returns the output, or a tool_result with the output and more content blocks.
 template<class T>
 concept runnable_tool = is_tool<T> && requires(T& t, const typename T::input& in, context& ctx) {
-    { t.call(in, ctx) } -> std::convertible_to<typename T::output>;
+    requires std::convertible_to<decltype(t.call(in, ctx)), typename T::output> ||
+                 std::same_as<std::remove_cvref_t<decltype(t.call(in, ctx))>, tool_result<typename T::output>>;
 };
 
 // A tool execution error: the text block says it in words, structuredContent in fields.
@@ -47,11 +52,13 @@ inline boost::json::object invalid_arguments_result(const std::vector<error>& er
     return tool_error_result("invalid_arguments", text, boost::json::object{{"errors", to_json(errors)}});
 }
 
-inline boost::json::object tool_success_result(boost::json::value structured) {
-    std::string text = boost::json::serialize(structured);
-    return boost::json::object{
-        {"content", boost::json::array{boost::json::object{{"type", "text"}, {"text", std::move(text)}}}},
-        {"structuredContent", std::move(structured)}};
+// Success: the extra content blocks, then the structured output as JSON text (for clients that
+// read only text), and structuredContent.
+inline boost::json::object tool_success_result(boost::json::value structured, std::vector<boost::json::object> extra = {}) {
+    boost::json::array blocks;
+    for (auto& b : extra) blocks.push_back(std::move(b));
+    blocks.push_back(content::text(boost::json::serialize(structured)));
+    return boost::json::object{{"content", std::move(blocks)}, {"structuredContent", std::move(structured)}};
 }
 
 // Decodes the arguments into the tool's input, runs it and encodes its output.
@@ -61,8 +68,14 @@ boost::json::object run_tool_call(Tool& tool, const boost::json::value& argument
     auto in = decode<typename Tool::input>(arguments);
     if (!in) return invalid_arguments_result(in.errors());
     try {
-        typename Tool::output out = tool.call(*in, ctx);
-        return tool_success_result(encode(out));
+        using returned = std::remove_cvref_t<decltype(tool.call(*in, ctx))>;
+        if constexpr (std::is_same_v<returned, tool_result<typename Tool::output>>) {
+            auto result = tool.call(*in, ctx);
+            return tool_success_result(encode(result.output), std::move(result.content));
+        } else {
+            typename Tool::output out = tool.call(*in, ctx);
+            return tool_success_result(encode(out));
+        }
     } catch (const tool_error& e) {
         return tool_error_result(e.code(), e.what());
     }

@@ -109,8 +109,10 @@ public:
     // Offers a tool. Its declaration is checked at compile time; a second tool with the same
     // name is a programming error.
     template<class Tool>
-        requires runnable_tool<Tool>
     void add(Tool tool = Tool{}) {
+        static_assert(is_tool<Tool>); // a broken declaration stops here with its own rule's message
+        static_assert(runnable_tool<Tool>, "warden: a served tool needs output call(const input&, warden::context&) "
+                                           "(or one returning warden::tool_result<output>)");
         std::string name(Tool::name);
         if (by_name_.count(name)) throw std::logic_error("warden: a tool named " + name + " is already registered");
         auto shared = std::make_shared<Tool>(std::move(tool));

@@ -34,6 +34,7 @@
 
 #include <sys/random.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 
 namespace warden {
 
@@ -243,11 +244,13 @@ private:
             }
             if (ec == http::error::body_limit) {
                 send_status(socket, 11, http::status::payload_too_large, "the body is larger than the limit", false);
-                break;
+                linger_close(socket);
+                return;
             }
             if (ec == http::error::header_limit) {
                 send_status(socket, 11, http::status::request_header_fields_too_large, "the headers are too large", false);
-                break;
+                linger_close(socket);
+                return;
             }
             if (ec) break; // closed, or not HTTP: nothing to answer
             auto& req = parser.get();
@@ -256,6 +259,25 @@ private:
         }
         boost::system::error_code ignored;
         socket.shutdown(detail::tcp::socket::shutdown_both, ignored);
+    }
+
+    // Closing a socket with unread input makes the kernel reset the connection, and a client
+    // still sending its body then never reads the error we sent (RFC 9112, 9.6). So: stop
+    // sending, read and drop what is left for a little while, then close.
+    static void linger_close(detail::tcp::socket& socket) {
+        boost::system::error_code ec;
+        socket.shutdown(detail::tcp::socket::shutdown_send, ec);
+        timeval tv{0, 200 * 1000}; // each read waits at most 200 ms
+        ::setsockopt(socket.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+        char sink[64 * 1024];
+        std::size_t drained = 0;
+        auto until = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+        while (drained < 16 * 1024 * 1024 && std::chrono::steady_clock::now() < until) {
+            ssize_t n = ::recv(socket.native_handle(), sink, sizeof sink, 0);
+            if (n <= 0) break;
+            drained += static_cast<std::size_t>(n);
+        }
+        socket.close(ec);
     }
 
     // A plain response; the body is a JSON-RPC error, which clients can show.
