@@ -372,10 +372,13 @@ private:
         if (auto* bad = std::get_if<jsonrpc::malformed>(&message))
             return send_json(socket, v, http::status::bad_request, jsonrpc::make_error(bad->id, bad->code, bad->message), {}, true);
 
-        auto* request = std::get_if<jsonrpc::request>(&message);
+        // The message is read once: what is needed of it is noted before it moves to the server.
+        const auto* request = std::get_if<jsonrpc::request>(&message);
+        const bool initialize = request && request->method == "initialize";
+        const bool answered = request && !request->is_notification(); // else its only answer is 202
         std::shared_ptr<http_session> ses;
         std::string session_id;
-        if (request && request->method == "initialize") {
+        if (initialize) {
             std::lock_guard lock(sessions_mutex_);
             sweep_sessions();
             if (sessions_.size() >= options_.max_sessions)
@@ -391,21 +394,17 @@ private:
             session_id = std::string(id);
         }
 
-        if (!request) { // a notification's or a response's only answer is 202
-            srv_.handle(req.body(), ses->state);
-            return send_empty(socket, v, http::status::accepted, true);
-        }
-        if (request->is_notification()) {
-            srv_.handle(req.body(), ses->state);
+        if (!answered) {
+            srv_.handle(std::move(message), ses->state);
             return send_empty(socket, v, http::status::accepted, true);
         }
 
         detail::request_stream stream{socket, v, session_id};
         detail::current_stream = &stream;
-        auto reply = srv_.handle(req.body(), ses->state);
+        auto reply = srv_.handle(std::move(message), ses->state);
         detail::current_stream = nullptr;
 
-        if (request->method == "initialize" && reply && reply->contains("result")) {
+        if (initialize && reply && reply->contains("result")) {
             std::lock_guard lock(sessions_mutex_);
             sessions_.emplace(session_id, ses);
         }
