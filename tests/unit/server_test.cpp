@@ -59,7 +59,7 @@ TEST_CASE("initialize negotiates the revision and refuses work before it", "[ser
     CHECK(r.at("protocolVersion") == "2025-06-18");
     CHECK(r.at("serverInfo") == boost::json::parse(R"({"name":"t","version":"1.2.3","title":"Test"})"));
     CHECK(r.at("instructions") == "Be nice.");
-    CHECK(r.at("capabilities").at("tools").at("listChanged") == false);
+    CHECK(r.at("capabilities").at("tools").at("listChanged") == true);
     CHECK(s.protocol_version() == "2025-06-18");
     CHECK(ask(srv, s, init).at("error").at("code") == -32600); // only once
 
@@ -396,4 +396,61 @@ TEST_CASE("a tool_result carries content blocks before the output's JSON text", 
         {"type":"resource_link","uri":"test://pixel","name":"pixel","mimeType":"image/png"},
         {"type":"resource","resource":{"uri":"test://caption","text":"A red pixel.","mimeType":"text/plain"}},
         {"type":"text","text":"{\"pong\":\"a red pixel\"}"}])"));
+}
+
+TEST_CASE("changing what the server offers tells open sessions, and a running call keeps its tool", "[server]") {
+    warden::server srv;
+    srv.add(numbered<1>{});
+    recorder rec;
+    warden::session s({}, rec.sender());
+    warden::session fresh({}, [](const boost::json::object&) { FAIL("an uninitialized session hears nothing"); });
+    ask(srv, s, init);
+    srv.add(numbered<2>{});
+    REQUIRE(rec.sent.size() == 1);
+    CHECK(rec.sent[0] == boost::json::parse(R"({"jsonrpc":"2.0","method":"notifications/tools/list_changed","params":{}})"));
+    CHECK(ask(srv, s, R"({"jsonrpc":"2.0","id":2,"method":"tools/list"})").at("result").at("tools").as_array().size() == 2);
+
+    CHECK(srv.remove_tool("t1"));
+    CHECK_FALSE(srv.remove_tool("t1")); // nothing changed: nothing is sent
+    REQUIRE(rec.sent.size() == 2);
+    auto gone = ask(srv, s, R"({"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"t1","arguments":{}}})");
+    CHECK(gone.at("error").at("code") == -32602);
+    // The index was rebuilt: t2 moved to the front and is still found.
+    auto t2 = ask(srv, s, R"({"jsonrpc":"2.0","id":4,"method":"tools/call","params":{"name":"t2","arguments":{}}})");
+    CHECK(t2.at("result").at("structuredContent").at("pong") == "t2");
+    CHECK_THROWS_AS(srv.add(numbered<2>{}), std::logic_error);
+
+    srv.add_resource({.uri = "test://a", .name = "a"}, {});
+    srv.add_prompt({.name = "p"}, {});
+    CHECK(srv.remove_prompt("p"));
+    CHECK(srv.remove_resource("test://a"));
+    CHECK_FALSE(srv.remove_resource_template("test://{x}"));
+    std::vector<std::string> methods;
+    for (auto& m : rec.sent) methods.emplace_back(m.at("method").as_string());
+    CHECK(methods == std::vector<std::string>{"notifications/tools/list_changed", "notifications/tools/list_changed",
+                                              "notifications/resources/list_changed", "notifications/prompts/list_changed",
+                                              "notifications/prompts/list_changed", "notifications/resources/list_changed"});
+}
+
+TEST_CASE("a tool removed while its call runs finishes that call", "[server]") {
+    static std::atomic<int> stage{0};
+    struct slow : numbered<3> {
+        output call(const input&, warden::context&) const {
+            stage = 1;
+            while (stage != 2) std::this_thread::yield();
+            return {"finished"};
+        }
+    };
+    warden::server srv;
+    srv.add(slow{});
+    warden::session s({});
+    ask(srv, s, init);
+    std::optional<boost::json::object> reply;
+    std::thread caller([&] { reply = srv.handle(R"({"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"t3"}})", s); });
+    while (stage != 1) std::this_thread::yield();
+    CHECK(srv.remove_tool("t3"));
+    stage = 2;
+    caller.join();
+    REQUIRE(reply);
+    CHECK(reply->at("result").at("structuredContent").at("pong") == "finished");
 }

@@ -29,6 +29,7 @@
 #include <set>
 #include <stdexcept>
 #include <stop_token>
+#include <type_traits>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -107,52 +108,78 @@ public:
     explicit server(server_options options = {}) : options_(std::move(options)) {}
 
     // Offers a tool. Its declaration is checked at compile time; a second tool with the same
-    // name is a programming error.
+    // name is a programming error. Sessions already open get notifications/tools/list_changed.
     template<class Tool>
     void add(Tool tool = Tool{}) {
         static_assert(is_tool<Tool>); // a broken declaration stops here with its own rule's message
         static_assert(runnable_tool<Tool>, "warden: a served tool needs output call(const input&, warden::context&) "
                                            "(or one returning warden::tool_result<output>)");
-        std::string name(Tool::name);
-        if (by_name_.count(name)) throw std::logic_error("warden: a tool named " + name + " is already registered");
         auto shared = std::make_shared<Tool>(std::move(tool));
-        entry e;
-        e.definition = tool_definition<Tool>();
-        e.timeout = tool_policy<Tool>::timeout().value_or(options_.default_timeout);
-        e.call = [shared](const boost::json::value& args, context& ctx) { return run_tool_call(*shared, args, ctx); };
-        by_name_.emplace(name, tools_.size());
-        tools_.push_back(std::move(e));
+        auto e = std::make_shared<entry>();
+        e->name = std::string(Tool::name);
+        e->definition = tool_definition<Tool>();
+        e->timeout = tool_policy<Tool>::timeout().value_or(options_.default_timeout);
+        e->call = [shared](const boost::json::value& args, context& ctx) { return run_tool_call(*shared, args, ctx); };
+        change("notifications/tools/list_changed", [&](catalog& c) {
+            if (c.by_name.count(e->name)) throw std::logic_error("warden: a tool named " + e->name + " is already registered");
+            c.by_name.emplace(e->name, c.tools.size());
+            c.tools.push_back(std::move(e));
+        });
+    }
+
+    // Withdraws a tool; calls already running finish. False when there was none of that name.
+    bool remove_tool(std::string_view name) {
+        return change("notifications/tools/list_changed", [&](catalog& c) {
+            if (!erase_if_named(c.tools, [&](const entry& e) { return e.name == name; })) return false;
+            c.reindex();
+            return true;
+        });
     }
 
     // Offers a resource at a fixed URI.
     void add_resource(resource info, resource_reader read) {
-        resources_.push_back({std::move(info), std::move(read)});
+        auto e = std::make_shared<const resource_entry>(resource_entry{std::move(info), std::move(read)});
+        change("notifications/resources/list_changed", [&](catalog& c) { c.resources.push_back(std::move(e)); });
+    }
+
+    bool remove_resource(std::string_view uri) {
+        return change("notifications/resources/list_changed", [&](catalog& c) {
+            return erase_if_named(c.resources, [&](const resource_entry& e) { return e.info.uri == uri; });
+        });
     }
 
     // Offers the resources a URI template describes; `complete` gives values for its variables.
     void add_resource_template(resource_template info, template_reader read,
                                std::map<std::string, completer> complete = {}) {
-        templates_.push_back({std::move(info), std::move(read), std::move(complete)});
+        auto e = std::make_shared<const template_entry>(template_entry{std::move(info), std::move(read), std::move(complete)});
+        change("notifications/resources/list_changed", [&](catalog& c) { c.templates.push_back(std::move(e)); });
+    }
+
+    bool remove_resource_template(std::string_view uri_template) {
+        return change("notifications/resources/list_changed", [&](catalog& c) {
+            return erase_if_named(c.templates, [&](const template_entry& e) { return e.info.uri_template == uri_template; });
+        });
     }
 
     void add_prompt(prompt info, prompt_renderer render) {
-        if (std::any_of(prompts_.begin(), prompts_.end(), [&](const prompt_entry& p) { return p.info.name == info.name; }))
-            throw std::logic_error("warden: a prompt named " + info.name + " is already registered");
-        prompts_.push_back({std::move(info), std::move(render)});
+        auto e = std::make_shared<const prompt_entry>(prompt_entry{std::move(info), std::move(render)});
+        change("notifications/prompts/list_changed", [&](catalog& c) {
+            if (find_named(c.prompts, e->info.name))
+                throw std::logic_error("warden: a prompt named " + e->info.name + " is already registered");
+            c.prompts.push_back(std::move(e));
+        });
+    }
+
+    bool remove_prompt(std::string_view name) {
+        return change("notifications/prompts/list_changed", [&](catalog& c) {
+            return erase_if_named(c.prompts, [&](const prompt_entry& e) { return e.info.name == name; });
+        });
     }
 
     // Tells every session subscribed to `uri` that it changed (notifications/resources/updated).
     void notify_resource_updated(const std::string& uri) const {
-        std::lock_guard lock(sessions_mutex_);
-        for (session* s : live_sessions_) {
-            bool subscribed;
-            {
-                std::lock_guard inner(s->mutex_);
-                subscribed = s->subscriptions_.count(uri) != 0;
-            }
-            if (subscribed)
-                s->send(jsonrpc::make_notification("notifications/resources/updated", boost::json::object{{"uri", uri}}));
-        }
+        broadcast(jsonrpc::make_notification("notifications/resources/updated", boost::json::object{{"uri", uri}}),
+                  [&](const session& s) { return s.subscriptions_.count(uri) != 0; });
     }
 
     // Answers one message of text: the reply to send, or nothing (notifications, responses).
@@ -172,10 +199,88 @@ public:
 
 private:
     struct entry {
+        std::string name;
         boost::json::object definition;
         std::chrono::milliseconds timeout{};
         std::function<boost::json::object(const boost::json::value&, context&)> call;
     };
+    struct resource_entry {
+        resource info;
+        resource_reader read;
+    };
+    struct template_entry {
+        resource_template info;
+        template_reader read;
+        std::map<std::string, completer> complete;
+    };
+    struct prompt_entry {
+        prompt info;
+        prompt_renderer render;
+    };
+
+    // What the server offers. A change builds a new catalog and swaps it in, so a request works
+    // on one consistent snapshot and a call keeps its tool alive while it runs.
+    struct catalog {
+        std::vector<std::shared_ptr<const entry>> tools;
+        std::unordered_map<std::string_view, std::size_t> by_name; // views into the entries' names
+        std::vector<std::shared_ptr<const resource_entry>> resources;
+        std::vector<std::shared_ptr<const template_entry>> templates;
+        std::vector<std::shared_ptr<const prompt_entry>> prompts;
+
+        void reindex() {
+            by_name.clear();
+            for (std::size_t i = 0; i < tools.size(); ++i) by_name.emplace(tools[i]->name, i);
+        }
+    };
+
+    std::shared_ptr<const catalog> snapshot() const {
+        std::lock_guard lock(catalog_mutex_);
+        return catalog_;
+    }
+
+    // Applies an edit to a copy of the catalog, swaps it in and tells the open sessions. An edit
+    // may return false for "nothing changed": then nothing is swapped or sent.
+    template<class Edit>
+    bool change(std::string_view list_changed, Edit edit) {
+        {
+            std::lock_guard writer(change_mutex_);
+            auto next = std::make_shared<catalog>(*snapshot());
+            if constexpr (std::is_void_v<decltype(edit(*next))>) edit(*next);
+            else if (!edit(*next)) return false;
+            std::lock_guard lock(catalog_mutex_);
+            catalog_ = std::move(next);
+        }
+        broadcast(jsonrpc::make_notification(list_changed, boost::json::object{}), [](const session&) { return true; });
+        return true;
+    }
+
+    template<class Item, class Pred>
+    static bool erase_if_named(std::vector<std::shared_ptr<const Item>>& items, Pred pred) {
+        auto it = std::find_if(items.begin(), items.end(), [&](const auto& p) { return pred(*p); });
+        if (it == items.end()) return false;
+        items.erase(it);
+        return true;
+    }
+
+    static const prompt_entry* find_named(const std::vector<std::shared_ptr<const prompt_entry>>& prompts, std::string_view name) {
+        for (const auto& p : prompts)
+            if (p->info.name == name) return p.get();
+        return nullptr;
+    }
+
+    // Sends a message to every initialized session that wants it.
+    template<class Wants>
+    void broadcast(const boost::json::object& message, Wants wants) const {
+        std::lock_guard lock(sessions_mutex_);
+        for (session* s : live_sessions_) {
+            bool wanted;
+            {
+                std::lock_guard inner(s->mutex_);
+                wanted = wants(*s);
+            }
+            if (wanted) s->send(message);
+        }
+    }
 
     std::optional<boost::json::object> dispatch(const jsonrpc::request& r, session& s, std::stop_token stop) const {
         if (r.is_notification()) {
@@ -189,20 +294,21 @@ private:
         if (!s.initialized())
             return jsonrpc::make_error(id, jsonrpc::error_code::invalid_request,
                                        "the session is not initialized: send initialize first");
+        const auto cat = snapshot(); // this request sees one version of the catalog
         if (r.method == "tools/list")
-            return page(id, r.params, tools_, "tools", [](const entry& e) { return e.definition; });
+            return page(id, r.params, cat->tools, "tools", [](const entry& e) { return e.definition; });
         if (r.method == "resources/list")
-            return page(id, r.params, resources_, "resources", [](const resource_entry& e) { return describe(e.info); });
+            return page(id, r.params, cat->resources, "resources", [](const resource_entry& e) { return describe(e.info); });
         if (r.method == "resources/templates/list")
-            return page(id, r.params, templates_, "resourceTemplates", [](const template_entry& e) { return describe(e.info); });
-        if (r.method == "resources/read") return read_resource(id, r.params, s, std::move(stop));
+            return page(id, r.params, cat->templates, "resourceTemplates", [](const template_entry& e) { return describe(e.info); });
+        if (r.method == "resources/read") return read_resource(*cat, id, r.params, s, std::move(stop));
         if (r.method == "resources/subscribe" || r.method == "resources/unsubscribe")
             return subscribe(id, r.params, s, r.method == "resources/subscribe");
         if (r.method == "prompts/list")
-            return page(id, r.params, prompts_, "prompts", [](const prompt_entry& e) { return describe(e.info); });
-        if (r.method == "prompts/get") return get_prompt(id, r.params, s, std::move(stop));
-        if (r.method == "completion/complete") return complete(id, r.params);
-        if (r.method == "tools/call") return call_tool(id, r.params, s, std::move(stop));
+            return page(id, r.params, cat->prompts, "prompts", [](const prompt_entry& e) { return describe(e.info); });
+        if (r.method == "prompts/get") return get_prompt(*cat, id, r.params, s, std::move(stop));
+        if (r.method == "completion/complete") return complete(*cat, id, r.params);
+        if (r.method == "tools/call") return call_tool(*cat, id, r.params, s, std::move(stop));
         if (r.method == "logging/setLevel") return set_log_level(id, r.params, s);
         return jsonrpc::make_error(id, jsonrpc::error_code::method_not_found, "method not found: " + r.method);
     }
@@ -236,9 +342,9 @@ private:
         if (!options_.title.empty()) info["title"] = options_.title;
         boost::json::object result{
             {"protocolVersion", version},
-            {"capabilities", boost::json::object{{"tools", boost::json::object{{"listChanged", false}}},
-                                                 {"resources", boost::json::object{{"subscribe", true}, {"listChanged", false}}},
-                                                 {"prompts", boost::json::object{{"listChanged", false}}},
+            {"capabilities", boost::json::object{{"tools", boost::json::object{{"listChanged", true}}},
+                                                 {"resources", boost::json::object{{"subscribe", true}, {"listChanged", true}}},
+                                                 {"prompts", boost::json::object{{"listChanged", true}}},
                                                  {"completions", boost::json::object{}},
                                                  {"logging", boost::json::object{}}}},
             {"serverInfo", std::move(info)}};
@@ -249,7 +355,8 @@ private:
     // One page of a list. The cursor is the index of the next item, as a decimal string;
     // clients treat it as opaque.
     template<class Item, class Describe>
-    boost::json::object page(const boost::json::value& id, const boost::json::object& params, const std::vector<Item>& items,
+    boost::json::object page(const boost::json::value& id, const boost::json::object& params,
+                             const std::vector<std::shared_ptr<const Item>>& items,
                              std::string_view key, Describe describe) const {
         std::size_t start = 0;
         if (const auto* cursor = params.if_contains("cursor"); cursor && !cursor->is_null()) {
@@ -266,22 +373,22 @@ private:
         }
         std::size_t end = std::min(items.size(), start + std::max<std::size_t>(options_.page_size, 1));
         boost::json::array listed;
-        for (std::size_t i = start; i < end; ++i) listed.push_back(describe(items[i]));
+        for (std::size_t i = start; i < end; ++i) listed.push_back(describe(*items[i]));
         boost::json::object result{{key, std::move(listed)}};
         if (end < items.size()) result["nextCursor"] = std::to_string(end);
         return jsonrpc::make_result(id, std::move(result));
     }
 
-    std::optional<boost::json::object> call_tool(const boost::json::value& id, const boost::json::object& params, session& s,
-                                  std::stop_token stop) const {
+    std::optional<boost::json::object> call_tool(const catalog& cat, const boost::json::value& id,
+                                                 const boost::json::object& params, session& s, std::stop_token stop) const {
         const auto* name = params.if_contains("name");
         if (!name || !name->is_string())
             return jsonrpc::make_error(id, jsonrpc::error_code::invalid_params, "tools/call needs name (a string)");
-        auto it = by_name_.find(std::string(name->get_string()));
-        if (it == by_name_.end())
+        auto it = cat.by_name.find(std::string_view(name->get_string()));
+        if (it == cat.by_name.end())
             return jsonrpc::make_error(id, jsonrpc::error_code::invalid_params,
                                        "unknown tool: " + std::string(name->get_string()));
-        const entry& tool = tools_[it->second];
+        const entry& tool = *cat.tools[it->second];
         static const boost::json::value no_arguments = boost::json::object{};
         const auto* args = params.if_contains("arguments");
 
@@ -358,23 +465,24 @@ private:
         return reply;
     }
 
-    std::optional<boost::json::object> read_resource(const boost::json::value& id, const boost::json::object& params,
-                                                     session& s, std::stop_token stop) const {
+    std::optional<boost::json::object> read_resource(const catalog& cat, const boost::json::value& id,
+                                                     const boost::json::object& params, session& s,
+                                                     std::stop_token stop) const {
         std::string uri;
         if (!string_param(params, "uri", uri))
             return jsonrpc::make_error(id, jsonrpc::error_code::invalid_params, "resources/read needs uri (a string)");
         return guarded(id, s, std::move(stop), [&](context& ctx) -> boost::json::object {
             std::vector<resource_contents> contents;
             bool found = false;
-            for (const auto& r : resources_)
-                if (r.info.uri == uri) {
-                    contents = r.read(uri, ctx);
+            for (const auto& r : cat.resources)
+                if (r->info.uri == uri) {
+                    contents = r->read(uri, ctx);
                     found = true;
                     break;
                 }
-            for (std::size_t i = 0; !found && i < templates_.size(); ++i)
-                if (auto vars = detail::match_uri_template(templates_[i].info.uri_template, uri)) {
-                    contents = templates_[i].read(uri, *vars, ctx);
+            for (std::size_t i = 0; !found && i < cat.templates.size(); ++i)
+                if (auto vars = detail::match_uri_template(cat.templates[i]->info.uri_template, uri)) {
+                    contents = cat.templates[i]->read(uri, *vars, ctx);
                     found = true;
                 }
             if (!found)
@@ -411,13 +519,13 @@ private:
         return args;
     }
 
-    std::optional<boost::json::object> get_prompt(const boost::json::value& id, const boost::json::object& params,
-                                                  session& s, std::stop_token stop) const {
+    std::optional<boost::json::object> get_prompt(const catalog& cat, const boost::json::value& id,
+                                                  const boost::json::object& params, session& s, std::stop_token stop) const {
         std::string name;
         if (!string_param(params, "name", name))
             return jsonrpc::make_error(id, jsonrpc::error_code::invalid_params, "prompts/get needs name (a string)");
-        auto it = std::find_if(prompts_.begin(), prompts_.end(), [&](const prompt_entry& p) { return p.info.name == name; });
-        if (it == prompts_.end()) return jsonrpc::make_error(id, jsonrpc::error_code::invalid_params, "unknown prompt: " + name);
+        const prompt_entry* it = find_named(cat.prompts, name);
+        if (!it) return jsonrpc::make_error(id, jsonrpc::error_code::invalid_params, "unknown prompt: " + name);
         std::string bad;
         auto args = string_arguments(params, bad);
         if (!bad.empty()) return jsonrpc::make_error(id, jsonrpc::error_code::invalid_params, bad);
@@ -438,7 +546,7 @@ private:
         });
     }
 
-    boost::json::object complete(const boost::json::value& id, const boost::json::object& params) const {
+    boost::json::object complete(const catalog& cat, const boost::json::value& id, const boost::json::object& params) const {
         const auto* ref = params.if_contains("ref");
         const auto* argument = params.if_contains("argument");
         if (!ref || !ref->is_object() || !argument || !argument->is_object())
@@ -450,16 +558,16 @@ private:
         const completer* fn = nullptr;
         std::string target;
         if (type == "ref/prompt" && string_param(ref->get_object(), "name", target)) {
-            auto it = std::find_if(prompts_.begin(), prompts_.end(), [&](const prompt_entry& p) { return p.info.name == target; });
-            if (it == prompts_.end()) return jsonrpc::make_error(id, jsonrpc::error_code::invalid_params, "unknown prompt: " + target);
+            const prompt_entry* it = find_named(cat.prompts, target);
+            if (!it) return jsonrpc::make_error(id, jsonrpc::error_code::invalid_params, "unknown prompt: " + target);
             for (const auto& a : it->info.arguments)
                 if (a.name == arg_name && a.complete) fn = &a.complete;
         } else if (type == "ref/resource" && string_param(ref->get_object(), "uri", target)) {
-            auto it = std::find_if(templates_.begin(), templates_.end(),
-                                   [&](const template_entry& t) { return t.info.uri_template == target; });
-            if (it == templates_.end())
+            auto it = std::find_if(cat.templates.begin(), cat.templates.end(),
+                                   [&](const auto& t) { return t->info.uri_template == target; });
+            if (it == cat.templates.end())
                 return jsonrpc::make_error(id, jsonrpc::error_code::invalid_params, "unknown resource template: " + target);
-            if (auto c = it->complete.find(arg_name); c != it->complete.end() && c->second) fn = &c->second;
+            if (auto c = (*it)->complete.find(arg_name); c != (*it)->complete.end() && c->second) fn = &c->second;
         } else {
             return jsonrpc::make_error(id, jsonrpc::error_code::invalid_params, "ref must be ref/prompt or ref/resource");
         }
@@ -633,25 +741,9 @@ private:
     }
 
     server_options options_;
-    struct resource_entry {
-        resource info;
-        resource_reader read;
-    };
-    struct template_entry {
-        resource_template info;
-        template_reader read;
-        std::map<std::string, completer> complete;
-    };
-    struct prompt_entry {
-        prompt info;
-        prompt_renderer render;
-    };
-
-    std::vector<entry> tools_;
-    std::unordered_map<std::string, std::size_t> by_name_;
-    std::vector<resource_entry> resources_;
-    std::vector<template_entry> templates_;
-    std::vector<prompt_entry> prompts_;
+    mutable std::mutex catalog_mutex_;
+    std::mutex change_mutex_; // one change at a time, so none is lost
+    std::shared_ptr<const catalog> catalog_ = std::make_shared<const catalog>();
     mutable std::mutex sessions_mutex_;
     mutable std::set<session*> live_sessions_; // initialized sessions, for resource updates
 };
