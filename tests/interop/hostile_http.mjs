@@ -126,7 +126,7 @@ function parseResponse(buf, eof) {
 // connection and resolves with {response, closed, error, timedOut, received} once a full
 // response has come (or the connection closed, or `timeout` passed). With `endAfterWrite` the
 // client half-closes after writing; with `destroyAfterWrite` it drops the connection at once.
-function raw(data, { timeout = CASE_TIMEOUT_MS, endAfterWrite = false, destroyAfterWrite = false, waitClose = false } = {}) {
+function raw(data, { timeout = CASE_TIMEOUT_MS, endAfterWrite = false, destroyAfterWrite = false, waitClose = false, until = null } = {}) {
   return new Promise((resolve) => {
     const sock = net.connect(port, '127.0.0.1');
     let buf = Buffer.alloc(0);
@@ -145,7 +145,7 @@ function raw(data, { timeout = CASE_TIMEOUT_MS, endAfterWrite = false, destroyAf
     });
     sock.on('data', (chunk) => {
       buf = Buffer.concat([buf, chunk]);
-      if (!waitClose && parseResponse(buf, false)) finish({ closed: false });
+      if (until ? until(buf) : !waitClose && parseResponse(buf, false)) finish({ closed: false });
     });
     sock.on('close', () => finish({ closed: true }));
     sock.on('connect', async () => {
@@ -167,6 +167,28 @@ function raw(data, { timeout = CASE_TIMEOUT_MS, endAfterWrite = false, destroyAf
         finish({ closed: true, clientClosed: true });
       } else if (endAfterWrite && !sock.destroyed) sock.end();
     });
+  });
+}
+
+// Opens an SSE stream on a raw socket and resolves with the socket once its priming event (an
+// id, a retry and empty data) has come; the caller destroys the socket.
+function openStream(bytes) {
+  return new Promise((resolve, reject) => {
+    const sock = net.connect(port, '127.0.0.1');
+    let buf = '';
+    const timer = setTimeout(() => {
+      sock.destroy();
+      reject(new CaseFailure(`no priming event within 5 s; got ${show(buf)}`));
+    }, 5000);
+    sock.on('error', () => {});
+    sock.on('data', (chunk) => {
+      buf += chunk.toString('latin1');
+      if (/\r\n\r\n[\s\S]*data: \n\n/.test(buf)) {
+        clearTimeout(timer);
+        resolve({ sock, head: buf });
+      }
+    });
+    sock.on('connect', () => sock.write(bytes));
   });
 }
 
@@ -440,6 +462,25 @@ try {
   ])
     await rawCase(`shape: ${label} -> 400 -32600`, post(body), rpcError(400, -32600, id));
 
+  // A 2025-03-26 session may batch: one array answers the requests of the batch.
+  await step('shape: a batch in a 2025-03-26 session -> 200 with an array of replies', 'a batch of two pings and a notification', async () => {
+    const init = await fetch(`http://127.0.0.1:${port}/mcp`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Accept: ACCEPT },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 0, method: 'initialize', params: { protocolVersion: '2025-03-26', capabilities: {}, clientInfo: { name: 'old', version: '1' } } }),
+    });
+    const sid = init.headers.get('mcp-session-id');
+    if ((await init.json()).result?.protocolVersion !== '2025-03-26') throw new CaseFailure('expected 2025-03-26 negotiated');
+    const got = await raw(post('[{"jsonrpc":"2.0","id":1,"method":"ping"},{"jsonrpc":"2.0","method":"notifications/initialized"},{"jsonrpc":"2.0","id":2,"method":"ping"}]',
+      { session: sid, headers: { 'MCP-Protocol-Version': '2025-03-26' } }));
+    expectStatus(got, 200);
+    const replies = jsonBody(got);
+    if (!Array.isArray(replies) || replies.length !== 2 || replies[0].id !== 1 || replies[1].id !== 2)
+      throw new CaseFailure(`expected two replies in an array; got ${describeGot(got)}`);
+    const quiet = await raw(post('[{"jsonrpc":"2.0","method":"notifications/initialized"}]', { session: sid, headers: { 'MCP-Protocol-Version': '2025-03-26' } }));
+    expectStatus(quiet, 202);
+  });
+
   // Unknown methods: a well-formed request, answered 200 with -32601.
   await rawCase('method: unknown resources/teleport -> 200 -32601', post('{"jsonrpc":"2.0","id":20,"method":"resources/teleport"}'), rpcError(200, -32601, 20));
   await rawCase('method: empty name -> 200 -32601', post('{"jsonrpc":"2.0","id":"s21","method":""}'), rpcError(200, -32601, 's21'));
@@ -641,10 +682,37 @@ try {
   await rawCase('header: no Accept -> 406', post(pingBody(54), { headers: { Accept: null } }), (got) => expectStatus(got, 406));
 
   // Methods and paths.
-  await rawCase('method: GET -> 405 with Allow', request({ method: 'GET', headers: { 'Content-Type': null, 'Content-Length': null, Accept: 'text/event-stream' } }), (got) => {
-    expectStatus(got, 405);
-    if (!got.response.headers.allow) throw new CaseFailure('expected an Allow header');
+  const getStream = (headers = {}, extra = {}) =>
+    request({ method: 'GET', headers: { 'Content-Type': null, 'Content-Length': null, Accept: 'text/event-stream', ...headers }, ...extra });
+  const primed = (buf) => /data: \n\n/.test(buf.toString('latin1'));
+  await rawCase('get: GET opens the session stream with a priming event', getStream(), (got) => {
+    const text = got.received.toString('latin1');
+    if (!/^HTTP\/1\.1 200/.test(text) || !/content-type: text\/event-stream/i.test(text))
+      throw new CaseFailure('expected 200 text/event-stream');
+    if (!/\r\nid: 0-\d+\nretry: \d+\ndata: \n\n/.test(text)) throw new CaseFailure('expected a priming event (id 0-n, retry, empty data)');
+  }, { until: primed });
+  await step('get: a second GET stream of the session -> 409', 'two GETs on one session', async () => {
+    const first = await openStream(getStream());
+    try {
+      const got = await raw(getStream());
+      if (got.response?.status !== 409) throw new CaseFailure(`expected 409; got ${describeGot(got)}`);
+    } finally {
+      first.sock.destroy();
+    }
+    // Once the first stream's client is gone, the session's stream can be opened again.
+    await new Promise((r) => setTimeout(r, 500));
+    const again = await openStream(getStream());
+    again.sock.destroy();
   });
+  await rawCase('get: Accept application/json -> 406', getStream({ Accept: 'application/json' }), (got) => expectStatus(got, 406));
+  await rawCase('get: no session id -> 400', getStream({ 'Mcp-Session-Id': null }), (got) => expectStatus(got, 400));
+  await rawCase('get: unknown session -> 404', getStream({ 'Mcp-Session-Id': 'f'.repeat(32) }), (got) => expectStatus(got, 404));
+  for (const id of ['garbage', '99-1', '-1', '1-', '0-x', '18446744073709551616-1'])
+    await rawCase(`get: Last-Event-ID ${id} -> 404`, getStream({ 'Last-Event-ID': id }), (got) => expectStatus(got, 404));
+  await rawCase('get: Last-Event-ID 0-0 resumes the session stream', getStream({ 'Last-Event-ID': '0-0' }), (got) => {
+    if (got.response?.status !== undefined && got.response.status !== 200) throw new CaseFailure('expected 200');
+    if (!/^HTTP\/1\.1 200/.test(got.received.toString('latin1'))) throw new CaseFailure('expected 200');
+  }, { until: primed });
   await rawCase('method: PUT -> 405 with Allow', request({ method: 'PUT', body: pingBody(55) }), (got) => {
     expectStatus(got, 405);
     if (!got.response.headers.allow) throw new CaseFailure('expected an Allow header');

@@ -131,6 +131,56 @@ struct summarize {
     }
 };
 
+// Tells the sessions subscribed to a resource that it changed: a message outside any call of
+// theirs, which over HTTP travels on their GET stream.
+struct uri_input {
+    warden::text<1, 200> uri;
+};
+BOOST_DESCRIBE_STRUCT(uri_input, (), (uri))
+struct done_output {
+    bool done;
+};
+BOOST_DESCRIBE_STRUCT(done_output, (), (done))
+
+struct announce {
+    static constexpr std::string_view name = "announce";
+    static constexpr std::string_view description = "Tell the subscribers of a resource that it changed.";
+    using input = uri_input;
+    using output = done_output;
+    using policy = warden::policy<warden::read_only>;
+    const warden::server* server = nullptr;
+    output call(const input& in, warden::context&) const {
+        server->notify_resource_updated(*in.uri);
+        return {true};
+    }
+};
+
+// Adds or removes the prompt "extra": every session hears notifications/prompts/list_changed.
+struct presence_input {
+    bool present;
+};
+BOOST_DESCRIBE_STRUCT(presence_input, (), (present))
+
+struct set_extra_prompt {
+    static constexpr std::string_view name = "set_extra_prompt";
+    static constexpr std::string_view description = "Offer the prompt 'extra', or withdraw it.";
+    using input = presence_input;
+    using output = done_output;
+    using policy = warden::policy<warden::mutating>;
+    static std::string idempotency_key(const input& in) { return in.present ? "present" : "absent"; }
+    warden::server* server = nullptr;
+    output call(const input& in, warden::context&) const {
+        if (!in.present) return {server->remove_prompt("extra")};
+        try {
+            server->add_prompt({.name = "extra", .description = "A prompt that comes and goes."},
+                               [](const auto&, warden::context&) { return std::vector<warden::prompt_message>{warden::user_text("extra")}; });
+        } catch (const std::logic_error&) {
+            return {false}; // already there
+        }
+        return {true};
+    }
+};
+
 } // namespace probe
 
 // interop_server [--stdio | --http ADDRESS:PORT]; with --http, "listening on PORT" goes to stderr.
@@ -140,6 +190,8 @@ int main(int argc, char** argv) {
     server.add(probe::echo{});
     server.add(probe::ask_user{});
     server.add(probe::summarize{});
+    server.add(probe::announce{.server = &server});
+    server.add(probe::set_extra_prompt{.server = &server});
     server.add_resource({.uri = "test://static-text", .name = "static-text", .description = "A fixed text.", .mime_type = "text/plain"},
                         [](const std::string& uri, warden::context&) {
                             return std::vector<warden::resource_contents>{{.uri = uri, .mime_type = "text/plain", .text = "Hello from warden."}};

@@ -18,7 +18,9 @@ if (!existsSync(path.join(root, 'node_modules', '@modelcontextprotocol', 'sdk'))
 }
 const { Client } = await import('@modelcontextprotocol/sdk/client/index.js');
 const { StreamableHTTPClientTransport } = await import('@modelcontextprotocol/sdk/client/streamableHttp.js');
-const { CallToolResultSchema } = await import('@modelcontextprotocol/sdk/types.js');
+const { CallToolResultSchema, ResourceUpdatedNotificationSchema, PromptListChangedNotificationSchema } = await import(
+  '@modelcontextprotocol/sdk/types.js'
+);
 
 const at = process.argv.indexOf('--server');
 const serverPath = at >= 0 ? process.argv[at + 1] : undefined;
@@ -50,7 +52,7 @@ try {
   assert.match(transport.sessionId, /^[0-9a-f]{32}$/);
 
   const { tools } = await client.listTools();
-  assert.deepEqual(tools.map((t) => t.name), ['slow_count', 'echo', 'ask_user', 'summarize']);
+  assert.deepEqual(tools.map((t) => t.name), ['slow_count', 'echo', 'ask_user', 'summarize', 'announce', 'set_extra_prompt']);
   const echoed = await client.callTool({ name: 'echo', arguments: { text: 'over http' } });
   assert.deepEqual(echoed.structuredContent, { text: 'over http' });
 
@@ -78,6 +80,31 @@ try {
   setTimeout(() => controller.abort('changed my mind'), 100);
   await assert.rejects(cancelled);
   await client.ping();
+
+  // Messages outside a call reach other sessions on their GET stream, and only the sessions
+  // they are for: B subscribed to the resource, A did not.
+  const heard = { a: [], b: [] };
+  for (const [who, c] of [['a', client]]) {
+    c.setNotificationHandler(ResourceUpdatedNotificationSchema, (n) => heard[who].push(`updated ${n.params.uri}`));
+    c.setNotificationHandler(PromptListChangedNotificationSchema, () => heard[who].push('prompts changed'));
+  }
+  const other = new Client({ name: 'warden-interop-http-b', version: '1.0.0' });
+  other.setNotificationHandler(ResourceUpdatedNotificationSchema, (n) => heard.b.push(`updated ${n.params.uri}`));
+  other.setNotificationHandler(PromptListChangedNotificationSchema, () => heard.b.push('prompts changed'));
+  const otherTransport = new StreamableHTTPClientTransport(url);
+  await other.connect(otherTransport);
+  await other.subscribeResource({ uri: 'test://static-text' });
+  await new Promise((r2) => setTimeout(r2, 200)); // B's GET stream is open
+  assert.equal((await client.callTool({ name: 'announce', arguments: { uri: 'test://static-text' } })).structuredContent.done, true);
+  assert.equal((await client.callTool({ name: 'set_extra_prompt', arguments: { present: true } })).structuredContent.done, true);
+  const until = Date.now() + 3000;
+  while (heard.b.length < 2 && Date.now() < until) await new Promise((r2) => setTimeout(r2, 20));
+  assert.deepEqual(heard.b, ['updated test://static-text', 'prompts changed']);
+  assert.deepEqual(heard.a, ['prompts changed']);
+  assert.deepEqual((await other.listPrompts()).prompts.map((p) => p.name), ['greet', 'extra']);
+  await client.callTool({ name: 'set_extra_prompt', arguments: { present: false } });
+  await otherTransport.terminateSession();
+  await other.close();
 
   // HTTP-level checks with plain fetch.
   const headers = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };

@@ -25,6 +25,21 @@ BOOST_DESCRIBE_STRUCT(all_scalars, (), (i8, u64, f, d, b, p, maybe_text, list, t
 struct empty_input {};
 BOOST_DESCRIBE_STRUCT(empty_input, (), ())
 
+struct address {
+    static constexpr std::string_view schema_name = "address";
+    std::optional<std::string> street;
+    std::string city;
+};
+BOOST_DESCRIBE_STRUCT(address, (), (street, city))
+
+struct parcel {
+    static constexpr std::string_view schema_name = "parcel"; // the root is written in place
+    address to;
+    std::optional<address> from;
+    std::vector<address> via;
+};
+BOOST_DESCRIBE_STRUCT(parcel, (), (to, from, via))
+
 } // namespace
 
 TEST_CASE("the reference tool's inputSchema is exactly the documented one", "[schema]") {
@@ -116,4 +131,15 @@ TEST_CASE("members of described bases come first", "[schema]") {
     CHECK(r->actor == "ann");
     CHECK(*r->note == "hi");
     STATIC_REQUIRE(warden::detail::describes_every_member<audited_note>());
+}
+
+TEST_CASE("a struct with a schema_name is defined once in $defs and referenced", "[schema]") {
+    auto s = warden::schema_of<parcel>();
+    CHECK(s == json(R"({"type":"object","properties":{
+        "to":{"$ref":"#/$defs/address"},
+        "from":{"anyOf":[{"$ref":"#/$defs/address"},{"type":"null"}]},
+        "via":{"type":"array","items":{"$ref":"#/$defs/address"}}},
+      "required":["to","via"],"additionalProperties":false,
+      "$defs":{"address":{"type":"object","properties":{"street":{"type":["string","null"]},"city":{"type":"string"}},
+                          "required":["city"],"additionalProperties":false}}})"));
 }

@@ -88,6 +88,38 @@ TEST_CASE("JSON-RPC shapes get the standard errors", "[server]") {
     CHECK(!srv.handle(R"({"jsonrpc":"2.0","method":"notifications/initialized"})", s));
     CHECK(!srv.handle(R"({"jsonrpc":"2.0","method":"notifications/whatever"})", s));
     CHECK(!srv.handle(R"({"jsonrpc":"2.0","id":5,"result":{}})", s));
+    // 2025-06-18 removed batches.
+    auto batch = ask(srv, s, R"([{"jsonrpc":"2.0","id":1,"method":"ping"}])");
+    CHECK(batch.at("error").at("code") == -32600);
+    CHECK(batch.at("id") == nullptr);
+}
+
+TEST_CASE("a 2025-03-26 session may send batches; they are served in order and answered in one array", "[server]") {
+    warden::server srv;
+    srv.add(numbered<1>{});
+    warden::session s({});
+    CHECK(ask(srv, s, R"([{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-03-26"}}])")
+              .at("error").at("code") == -32600); // not before initialize
+    ask(srv, s, R"({"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-03-26","capabilities":{}}})");
+    auto replies = ask(srv, s, R"([{"jsonrpc":"2.0","id":"a","method":"ping"},
+                                   {"jsonrpc":"2.0","method":"notifications/initialized"},
+                                   {"jsonrpc":"2.0","id":"b","method":"tools/call","params":{"name":"t1"}},
+                                   {"jsonrpc":"2.0","id":"c","method":"nope"},
+                                   7,
+                                   [],
+                                   {"jsonrpc":"2.0","id":"d","method":"initialize","params":{"protocolVersion":"2025-03-26"}}])");
+    REQUIRE(replies.is_array());
+    auto& r = replies.as_array();
+    REQUIRE(r.size() == 6); // the notification has no reply
+    CHECK(r[0] == boost::json::parse(R"({"jsonrpc":"2.0","id":"a","result":{}})"));
+    CHECK(r[1].at("result").at("structuredContent").at("pong") == "t1");
+    CHECK(r[2].at("error").at("code") == -32601);
+    CHECK(r[3].at("error").at("code") == -32600);
+    CHECK(r[4].at("error").at("code") == -32600);
+    CHECK(r[5].at("error").at("code") == -32600);
+    CHECK(r[5].at("id") == "d");
+    CHECK(!srv.handle(R"([{"jsonrpc":"2.0","method":"notifications/initialized"}])", s)); // nothing to answer
+    CHECK(ask(srv, s, "[]").at("error").at("code") == -32600);
 }
 
 TEST_CASE("tools/list pages with an opaque cursor", "[server]") {
@@ -266,7 +298,7 @@ TEST_CASE("notifications/cancelled stops the handler and suppresses its response
     warden::session s({});
     ask(srv, s, init);
     started = 0;
-    std::optional<boost::json::object> reply = boost::json::object{{"unset", true}};
+    std::optional<boost::json::value> reply = boost::json::object{{"unset", true}};
     std::thread call([&] {
         reply = srv.handle(R"({"jsonrpc":"2.0","id":"c-1","method":"tools/call","params":{"name":"stepper","arguments":{"steps":1}}})", s);
     });
@@ -354,7 +386,7 @@ TEST_CASE("a second request with the id of one in flight is refused, not lost", 
     warden::session s({});
     ask(srv, s, init);
     started = 0;
-    std::optional<boost::json::object> first;
+    std::optional<boost::json::value> first;
     std::thread call([&] {
         first = srv.handle(R"({"jsonrpc":"2.0","id":"same","method":"tools/call","params":{"name":"stepper","arguments":{"steps":1}}})", s);
     });
@@ -445,7 +477,7 @@ TEST_CASE("a tool removed while its call runs finishes that call", "[server]") {
     srv.add(slow{});
     warden::session s({});
     ask(srv, s, init);
-    std::optional<boost::json::object> reply;
+    std::optional<boost::json::value> reply;
     std::thread caller([&] { reply = srv.handle(R"({"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"t3"}})", s); });
     while (stage != 1) std::this_thread::yield();
     CHECK(srv.remove_tool("t3"));
@@ -453,4 +485,30 @@ TEST_CASE("a tool removed while its call runs finishes that call", "[server]") {
     caller.join();
     REQUIRE(reply);
     CHECK(reply->at("result").at("structuredContent").at("pong") == "finished");
+}
+
+namespace {
+struct show_text {
+    static constexpr std::string_view name = "show_text";
+    static constexpr std::string_view description = "Answers with content blocks only.";
+    using input = ping_input;
+    using output = void;
+    using policy = warden::policy<warden::read_only>;
+    warden::tool_result<void> call(const input&, warden::context&) const {
+        return {{warden::content::text("hello"), warden::content::image("aGk=", "image/png")}};
+    }
+};
+} // namespace
+
+TEST_CASE("a tool whose output is void has no outputSchema and answers with its content blocks only", "[server]") {
+    CHECK_FALSE(warden::tool_definition<show_text>().contains("outputSchema"));
+    warden::server srv;
+    srv.add(show_text{});
+    warden::session s({});
+    ask(srv, s, init);
+    // No "arguments" at all is the same as {}.
+    auto r = ask(srv, s, R"({"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"show_text"}})").at("result");
+    CHECK(r == boost::json::parse(R"({"content":[{"type":"text","text":"hello"},{"type":"image","data":"aGk=","mimeType":"image/png"}]})"));
+    auto bad = ask(srv, s, R"({"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"show_text","arguments":{"x":1}}})");
+    CHECK(bad.at("result").at("isError") == true);
 }

@@ -53,6 +53,13 @@ concept field_like = requires { typename T::warden_field_base; };
 template<class T>
 concept secret_like = requires { typename T::warden_secret_of; };
 
+// A struct that names itself (static constexpr std::string_view schema_name) goes to $defs once
+// and is referenced by $ref wherever it appears.
+template<class T>
+concept named_schema = is_described_struct<T> && !field_like<T> && !secret_like<T> && requires {
+    { T::schema_name } -> std::convertible_to<std::string_view>;
+};
+
 } // namespace warden::detail
 
 #endif

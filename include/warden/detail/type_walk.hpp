@@ -90,6 +90,28 @@ constexpr bool every_struct_fully_described() {
     return all;
 }
 
+// The structs with a schema_name that T holds, itself included, each once.
+template<class T> struct named_in;
+template<class T> using named_in_t = typename named_in<T>::type;
+template<class T> struct named_in {
+    using own = boost::mp11::mp_if_c<named_schema<T>, boost::mp11::mp_list<T>, boost::mp11::mp_list<>>;
+    using type = boost::mp11::mp_unique<boost::mp11::mp_apply<
+        boost::mp11::mp_append, boost::mp11::mp_push_front<boost::mp11::mp_transform<named_in_t, typename children<T>::type>, own>>>;
+};
+
+template<class... Ts>
+constexpr bool distinct_names(boost::mp11::mp_list<Ts...>*) {
+    std::string_view names[] = {std::string_view(Ts::schema_name)..., {}};
+    for (std::size_t i = 0; i < sizeof...(Ts); ++i)
+        for (std::size_t j = i + 1; j < sizeof...(Ts); ++j)
+            if (names[i] == names[j]) return false;
+    return true;
+}
+
+// One name for one struct: $defs cannot hold two definitions under one name.
+template<class T>
+constexpr bool schema_names_distinct() { return distinct_names(static_cast<named_in_t<T>*>(nullptr)); }
+
 template<class T> struct assert_fully_described_tree;
 
 template<class... Ts>

@@ -50,13 +50,14 @@ template<class T>
 boost::json::object form_schema() {
     boost::json::object props;
     boost::json::array required;
+    schema_defs no_defs; // a form is flat: no struct to define
     boost::mp11::mp_for_each<public_members<T>>([&](auto d) {
         using M = std::remove_cvref_t<decltype(std::declval<T&>().*d.pointer)>;
         boost::json::object p;
         if constexpr (is_optional<M>::value) {
-            write_schema<typename M::value_type>(p);
+            write_schema<typename M::value_type>(p, no_defs);
         } else {
-            write_schema<M>(p);
+            write_schema<M>(p, no_defs);
             required.emplace_back(d.name);
         }
         props.emplace(d.name, std::move(p));

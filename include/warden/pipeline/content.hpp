@@ -55,6 +55,12 @@ struct tool_result {
     std::vector<boost::json::object> content{};
 };
 
+// The result of a tool whose output is void: content blocks only, no structuredContent.
+template<>
+struct tool_result<void> {
+    std::vector<boost::json::object> content{};
+};
+
 } // namespace warden
 
 #endif

@@ -46,6 +46,8 @@ public:
     // Sends a request to the client and waits for its answer, the deadline or the stop token.
     virtual client_reply ask_client(std::string_view method, boost::json::object params,
                                     std::chrono::steady_clock::time_point deadline, std::stop_token stop) = 0;
+    // Ends the connection carrying this call's messages, if the client can resume it later.
+    virtual bool release_stream() { return false; }
 };
 
 // What a handler knows about the call it serves: who asked, until when, whether the caller has
@@ -84,6 +86,11 @@ public:
         if (!channel_) return {false, nullptr, "client_unsupported", "This call has no client to ask."};
         return channel_->ask_client(method, std::move(params), deadline_, stop_);
     }
+
+    // Lets go of the connection that carries this call's messages while the call goes on: on
+    // Streamable HTTP the client reconnects (Last-Event-ID) and receives what follows, so a long
+    // call holds no connection open (SSE polling). False where the transport cannot resume (stdio).
+    bool release_stream() { return channel_ && channel_->release_stream(); }
 
 private:
     const principal& caller_;

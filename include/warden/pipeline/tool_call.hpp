@@ -24,10 +24,11 @@
 namespace warden {
 
 // A tool the server can run: its handler takes the decoded input and the call's context, and
-// returns the output, or a tool_result with the output and more content blocks.
+// returns the output, or a tool_result with the output and more content blocks (only content
+// blocks when the output is void).
 template<class T>
 concept runnable_tool = is_tool<T> && requires(T& t, const typename T::input& in, context& ctx) {
-    requires std::convertible_to<decltype(t.call(in, ctx)), typename T::output> ||
+    requires (!std::is_void_v<typename T::output> && std::convertible_to<decltype(t.call(in, ctx)), typename T::output>) ||
                  std::same_as<std::remove_cvref_t<decltype(t.call(in, ctx))>, tool_result<typename T::output>>;
 };
 
@@ -69,7 +70,12 @@ boost::json::object run_tool_call(Tool& tool, const boost::json::value& argument
     if (!in) return invalid_arguments_result(in.errors());
     try {
         using returned = std::remove_cvref_t<decltype(tool.call(*in, ctx))>;
-        if constexpr (std::is_same_v<returned, tool_result<typename Tool::output>>) {
+        if constexpr (std::is_void_v<typename Tool::output>) {
+            auto result = tool.call(*in, ctx);
+            boost::json::array blocks;
+            for (auto& block : result.content) blocks.push_back(std::move(block));
+            return boost::json::object{{"content", std::move(blocks)}};
+        } else if constexpr (std::is_same_v<returned, tool_result<typename Tool::output>>) {
             auto result = tool.call(*in, ctx);
             return tool_success_result(encode(result.output), std::move(result.content));
         } else {

@@ -6,6 +6,7 @@
 
 #include <warden/decode/parse.hpp>
 
+#include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
@@ -48,7 +49,13 @@ struct malformed {
     std::string message;
 };
 
-using message = std::variant<request, response, malformed>;
+// Several messages in one array (JSON-RPC 2.0). MCP 2025-03-26 allows them; later revisions
+// removed them, so the server decides by the session's revision. Items are read one by one.
+struct batch {
+    boost::json::array items;
+};
+
+using message = std::variant<request, response, malformed, batch>;
 
 inline boost::json::object make_result(const boost::json::value& id, boost::json::value result) {
     return boost::json::object{{"jsonrpc", "2.0"}, {"id", id}, {"result", std::move(result)}};
@@ -73,8 +80,10 @@ inline bool valid_id(const boost::json::value& id) noexcept { return id.is_strin
 
 // Classifies one parsed message.
 inline message classify(boost::json::value v) {
-    if (v.is_array())
-        return malformed{nullptr, error_code::invalid_request, "batches are not supported; send one message at a time"};
+    if (v.is_array()) {
+        if (v.get_array().empty()) return malformed{nullptr, error_code::invalid_request, "an empty batch"};
+        return batch{std::move(v.get_array())};
+    }
     auto* o = v.if_object();
     if (!o) return malformed{nullptr, error_code::invalid_request, "a JSON-RPC message must be an object"};
     boost::json::value id = nullptr;

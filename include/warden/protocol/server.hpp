@@ -54,8 +54,11 @@ struct server_options {
 class session {
 public:
     using sender = std::function<void(const boost::json::object&)>;
+    // Ends the current call's response stream early, if the transport can resume it.
+    using releaser = std::function<bool()>;
 
-    explicit session(principal caller, sender send = {}) : caller_(std::move(caller)), send_(std::move(send)) {}
+    explicit session(principal caller, sender send = {}, releaser release = {})
+        : caller_(std::move(caller)), send_(std::move(send)), release_(std::move(release)) {}
     ~session() {
         if (forget_) forget_(this);
     }
@@ -68,6 +71,8 @@ public:
         return version_;
     }
     const principal& caller() const noexcept { return caller_; }
+    // Batches exist only in revision 2025-03-26.
+    bool accepts_batches() const { return protocol_version() == "2025-03-26"; }
 
 private:
     friend class server;
@@ -85,6 +90,7 @@ private:
 
     principal caller_;
     sender send_;
+    releaser release_;
     std::atomic<std::int64_t> next_request_id_{1};
     std::unordered_map<std::string, std::shared_ptr<outgoing>> outgoing_; // by serialized id, under mutex_
     std::atomic<bool> initialized_{false};
@@ -113,7 +119,8 @@ public:
     void add(Tool tool = Tool{}) {
         static_assert(is_tool<Tool>); // a broken declaration stops here with its own rule's message
         static_assert(runnable_tool<Tool>, "warden: a served tool needs output call(const input&, warden::context&) "
-                                           "(or one returning warden::tool_result<output>)");
+                                           "(or one returning warden::tool_result<output>; tool_result<void> when "
+                                           "the output is void)");
         auto shared = std::make_shared<Tool>(std::move(tool));
         auto e = std::make_shared<entry>();
         e->name = std::string(Tool::name);
@@ -182,22 +189,53 @@ public:
                   [&](const session& s) { return s.subscriptions_.count(uri) != 0; });
     }
 
-    // Answers one message of text: the reply to send, or nothing (notifications, responses).
-    std::optional<boost::json::object> handle(std::string_view text, session& s, std::stop_token stop = {}) const {
+    // Answers one message of text: the reply to send (an object, or an array for a batch), or
+    // nothing (notifications, responses).
+    std::optional<boost::json::value> handle(std::string_view text, session& s, std::stop_token stop = {}) const {
         return handle(jsonrpc::read(text, options_.limits), s, std::move(stop));
     }
 
     // The same for a message already read (a transport that looks at messages before serving them).
-    std::optional<boost::json::object> handle(jsonrpc::message message, session& s, std::stop_token stop = {}) const {
-        if (auto* bad = std::get_if<jsonrpc::malformed>(&message)) return jsonrpc::make_error(bad->id, bad->code, bad->message);
-        if (auto* r = std::get_if<jsonrpc::request>(&message)) return dispatch(*r, s, std::move(stop));
-        deliver(std::get<jsonrpc::response>(std::move(message)), s);
-        return std::nullopt;
+    std::optional<boost::json::value> handle(jsonrpc::message message, session& s, std::stop_token stop = {}) const {
+        if (auto* b = std::get_if<jsonrpc::batch>(&message)) return handle_batch(b->items, s, std::move(stop));
+        return handle_one(std::move(message), s, std::move(stop));
     }
 
     const server_options& options() const noexcept { return options_; }
 
 private:
+    std::optional<boost::json::object> handle_one(jsonrpc::message message, session& s, std::stop_token stop) const {
+        if (auto* bad = std::get_if<jsonrpc::malformed>(&message)) return jsonrpc::make_error(bad->id, bad->code, bad->message);
+        if (auto* r = std::get_if<jsonrpc::request>(&message)) return dispatch(*r, s, std::move(stop));
+        if (auto* r = std::get_if<jsonrpc::response>(&message)) deliver(std::move(*r), s);
+        return std::nullopt;
+    }
+
+    // A batch is served in order and answered with one array, in sessions of revision 2025-03-26;
+    // later revisions removed batches, and initialize may not be part of one.
+    std::optional<boost::json::value> handle_batch(boost::json::array& items, session& s, std::stop_token stop) const {
+        auto version = s.protocol_version();
+        if (!s.accepts_batches())
+            return jsonrpc::make_error(nullptr, jsonrpc::error_code::invalid_request,
+                                       version.empty() ? "batches are not accepted before initialize; send one message at a time"
+                                                       : "revision " + version + " has no batches; send one message at a time");
+        boost::json::array replies;
+        for (auto& item : items) {
+            auto message = item.is_array() ? jsonrpc::message(jsonrpc::malformed{nullptr, jsonrpc::error_code::invalid_request,
+                                                                                 "a batch cannot contain a batch"})
+                                           : jsonrpc::classify(std::move(item));
+            auto* r = std::get_if<jsonrpc::request>(&message);
+            if (r && r->method == "initialize" && r->id) {
+                replies.push_back(jsonrpc::make_error(*r->id, jsonrpc::error_code::invalid_request,
+                                                      "initialize cannot be part of a batch"));
+                continue;
+            }
+            if (auto reply = handle_one(std::move(message), s, stop)) replies.push_back(std::move(*reply));
+        }
+        if (replies.empty()) return std::nullopt; // only notifications and responses
+        return boost::json::value(std::move(replies));
+    }
+
     struct entry {
         std::string name;
         boost::json::object definition;
@@ -706,6 +744,8 @@ private:
             }
             return {true, std::move(waiting->reply->result), {}, {}};
         }
+
+        bool release_stream() override { return s_.release_ && s_.release_(); }
 
     private:
         // Whole numbers go out as integers (3, not 3E0), which is how clients write them too.

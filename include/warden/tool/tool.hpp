@@ -71,6 +71,13 @@ constexpr bool all_policy_traits(L*) { return false; }
 template<class... Ts>
 constexpr bool all_policy_traits(boost::mp11::mp_list<Ts...>*) { return (is_policy_trait<Ts> && ...); }
 
+// A tool whose output is void answers with content blocks only (no outputSchema); its output
+// is checked as an empty struct.
+struct no_output {};
+BOOST_DESCRIBE_STRUCT(no_output, (), ())
+template<class T>
+using checked_output = std::conditional_t<std::is_void_v<typename T::output>, no_output, typename T::output>;
+
 // One rule at a time, in the order a tool is written, so a broken tool gets one message.
 template<class T>
 constexpr bool check_tool() {
@@ -86,17 +93,19 @@ constexpr bool check_tool() {
         static_assert(dependent_false<T>, "warden: a tool needs `using input = ...;` and `using output = ...;`");
     } else if constexpr (!is_described_struct<typename T::input>) {
         static_assert(dependent_false<T>, "warden: the tool's input struct is not described; add BOOST_DESCRIBE_STRUCT(input, (), (members...)) in the namespace that declares the struct");
-    } else if constexpr (!is_described_struct<typename T::output>) {
+    } else if constexpr (!is_described_struct<checked_output<T>>) {
         static_assert(dependent_false<T>, "warden: the tool's output struct is not described; add BOOST_DESCRIBE_STRUCT(output, (), (members...)) in the namespace that declares the struct");
-    } else if constexpr (is_recursive<typename T::input>() || is_recursive<typename T::output>()) {
+    } else if constexpr (is_recursive<typename T::input>() || is_recursive<checked_output<T>>()) {
         static_assert(dependent_false<T>, "warden: a struct contains itself (through a member, vector, optional or map); recursive types have no finite schema, so flatten the structure");
-    } else if constexpr (!every_type_supported<typename T::input>() || !every_type_supported<typename T::output>()) {
-        static_assert(assert_supported_tree<typename T::input>::value && assert_supported_tree<typename T::output>::value);
+    } else if constexpr (!every_type_supported<typename T::input>() || !every_type_supported<checked_output<T>>()) {
+        static_assert(assert_supported_tree<typename T::input>::value && assert_supported_tree<checked_output<T>>::value);
     } else if constexpr (!every_struct_fully_described<typename T::input>() ||
-                         !every_struct_fully_described<typename T::output>()) {
+                         !every_struct_fully_described<checked_output<T>>()) {
         static_assert(assert_fully_described_tree<typename T::input>::value &&
-                      assert_fully_described_tree<typename T::output>::value);
-    } else if constexpr (contains_secret<typename T::output>()) {
+                      assert_fully_described_tree<checked_output<T>>::value);
+    } else if constexpr (!schema_names_distinct<typename T::input>() || !schema_names_distinct<checked_output<T>>()) {
+        static_assert(dependent_false<T>, "warden: two different structs of this tool use the same schema_name; $defs holds one struct per name, so rename one");
+    } else if constexpr (contains_secret<checked_output<T>>()) {
         static_assert(dependent_false<T>, "warden: the output holds a secret<T>; secrets never leave the server, so remove the field or return a masked string");
     } else if constexpr (!has_policy<T>) {
         static_assert(dependent_false<T>, "warden: a tool needs `using policy = warden::policy<...>;` with read_only or mutating");
@@ -156,6 +165,16 @@ boost::json::object annotations_of() {
     return a;
 }
 
+namespace detail {
+// MCP 2025-11-25 reads schemas without $schema as 2020-12; saying it costs little and lets
+// other validators read them the same way.
+inline boost::json::object with_dialect(boost::json::object schema) {
+    boost::json::object s{{"$schema", "https://json-schema.org/draft/2020-12/schema"}};
+    for (auto& kv : schema) s.emplace(kv.key(), std::move(kv.value()));
+    return s;
+}
+} // namespace detail
+
 // The entry of tools/list: name, title, description, inputSchema, outputSchema, annotations.
 template<class T>
     requires is_tool<T>
@@ -164,8 +183,8 @@ boost::json::object tool_definition() {
     d["name"] = std::string_view(T::name);
     if constexpr (detail::has_title<T>) d["title"] = std::string_view(T::title);
     d["description"] = std::string_view(T::description);
-    d["inputSchema"] = schema_of<typename T::input>();
-    d["outputSchema"] = schema_of<typename T::output>();
+    d["inputSchema"] = detail::with_dialect(schema_of<typename T::input>());
+    if constexpr (!std::is_void_v<typename T::output>) d["outputSchema"] = detail::with_dialect(schema_of<typename T::output>());
     d["annotations"] = annotations_of<T>();
     return d;
 }

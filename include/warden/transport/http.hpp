@@ -18,6 +18,8 @@
 #include <boost/json/serialize.hpp>
 
 #include <algorithm>
+#include <charconv>
+#include <deque>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -32,6 +34,7 @@
 #include <thread>
 #include <vector>
 
+#include <poll.h>
 #include <sys/random.h>
 #include <sys/socket.h>
 #include <sys/time.h>
@@ -47,6 +50,11 @@ struct http_options {
     std::size_t max_sessions = 1024;
     std::size_t max_connections = 256;
     std::chrono::seconds session_idle_timeout{30 * 60}; // an unused session is forgotten after this
+    std::chrono::seconds read_timeout{30};      // a request must arrive whole within this
+    std::chrono::seconds write_timeout{10};     // a client that stops reading an SSE stream loses it
+    std::chrono::milliseconds sse_retry{1000};  // how long clients wait before resuming a stream
+    std::size_t sse_replay_events = 256;        // events kept per stream for Last-Event-ID
+    std::size_t max_streams_per_session = 32;   // POST streams kept for resumption
     std::vector<std::string> allowed_hosts;     // Host values accepted besides loopback names
     std::vector<std::string> allowed_origins;   // Origin values accepted besides loopback origins
     principal caller{"local", "local", {}};     // who calls, until authentication is configured
@@ -106,44 +114,153 @@ inline bool lists_media_type(std::string_view header, std::string_view type) {
     return false;
 }
 
-// The response to one POSTed request: plain JSON, or an SSE stream once a notification has to go
-// out before the result.
-struct request_stream {
-    request_stream(tcp::socket& s, unsigned v, std::string id) : socket(s), version(v), session_id(std::move(id)) {}
-
-    tcp::socket& socket;
-    unsigned version;
-    std::string session_id;
-    bool sse = false;
-    bool broken = false;
-    std::mutex mutex;
-
-    void start_sse() {
-        http::response<http::empty_body> res{http::status::ok, version};
-        res.set(http::field::content_type, "text/event-stream");
-        res.set(http::field::cache_control, "no-cache");
-        res.set("Mcp-Session-Id", session_id);
-        res.chunked(true);
-        http::response_serializer<http::empty_body> sr{res};
-        boost::system::error_code ec;
-        http::write_header(socket, sr, ec);
-        broken = broken || ec.failed();
-        sse = true;
-    }
-
-    void send_event(const boost::json::object& message) {
-        std::lock_guard lock(mutex);
-        if (broken) return;
-        if (!sse) start_sse();
-        std::string event = "event: message\ndata: " + boost::json::serialize(message) + "\n\n";
-        boost::system::error_code ec;
-        boost::asio::write(socket, http::make_chunk(boost::asio::buffer(event)), ec);
-        broken = broken || ec.failed();
-    }
+// A connection: its socket and what has been read from it but not parsed yet. It moves to
+// another thread when a call lets go of it (release_stream), so both travel together.
+struct http_connection {
+    explicit http_connection(tcp::socket s) : socket(std::move(s)) {}
+    tcp::socket socket;
+    boost::beast::flat_buffer buffer;
 };
 
-// The stream of the request this thread is serving: notifications of a call go to it.
-inline thread_local request_stream* current_stream = nullptr;
+// Writes all of `bytes`, or fails: on a client that stops reading, within the send timeout set
+// on the socket. Raw send because Asio's blocking writes wait without limit.
+inline bool send_all(tcp::socket& s, std::string_view bytes) {
+    while (!bytes.empty()) {
+        ssize_t n = ::send(s.native_handle(), bytes.data(), bytes.size(), MSG_NOSIGNAL);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return false;
+        bytes.remove_prefix(static_cast<std::size_t>(n));
+    }
+    return true;
+}
+
+// One chunk of a chunked body.
+inline bool send_chunk(tcp::socket& s, std::string_view data) {
+    char size[20];
+    int n = std::snprintf(size, sizeof size, "%zx\r\n", data.size());
+    std::string chunk(size, static_cast<std::size_t>(n));
+    chunk.append(data).append("\r\n");
+    return send_all(s, chunk);
+}
+
+inline bool send_last_chunk(tcp::socket& s) { return send_all(s, "0\r\n\r\n"); }
+
+// Whether the peer has closed its side (or the connection broke).
+inline bool peer_closed(tcp::socket& s) {
+    pollfd p{s.native_handle(), POLLRDHUP, 0};
+    return ::poll(&p, 1, 0) > 0 && (p.revents & (POLLRDHUP | POLLHUP | POLLERR)) != 0;
+}
+
+// One SSE stream of a session: the response to a POST that had to send messages before its
+// reply, or the stream a GET opens. Its events are numbered "<stream>-<n>" and the recent ones
+// kept, so a client that lost the connection (or was let go of: release_stream) reconnects with
+// Last-Event-ID and misses nothing.
+class sse_stream {
+public:
+    sse_stream(std::uint64_t number, std::size_t keep) : number_(number), keep_(keep) {}
+
+    std::uint64_t number() const noexcept { return number_; }
+
+    // Puts a connection behind the stream: the response head, a priming event (an id and no
+    // data, so the client can resume before the first message arrives), then the events after
+    // `after`, or those no connection has taken yet.
+    bool attach(http_connection* c, unsigned version, std::string_view session_id, std::optional<std::uint64_t> after,
+                std::chrono::milliseconds retry) {
+        std::lock_guard lock(mutex_);
+        std::string head = std::string(version == 10 ? "HTTP/1.0" : "HTTP/1.1") +
+                           " 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\n"
+                           "Transfer-Encoding: chunked\r\nMcp-Session-Id: " + std::string(session_id) + "\r\n\r\n";
+        writer_ = nullptr;
+        if (!send_all(c->socket, head) ||
+            !send_chunk(c->socket, "id: " + event_id(last_) + "\nretry: " + std::to_string(retry.count()) + "\ndata: \n\n"))
+            return false;
+        std::uint64_t from = after.value_or(delivered_);
+        for (const auto& e : kept_)
+            if (e.first > from && !send_chunk(c->socket, e.second)) return false;
+        delivered_ = std::max(delivered_, last_);
+        writer_ = c;
+        changed_.notify_all();
+        return true;
+    }
+
+    void send(const boost::json::value& message) {
+        std::lock_guard lock(mutex_);
+        std::uint64_t n = ++last_;
+        std::string event = "id: " + event_id(n) + "\nevent: message\ndata: " + boost::json::serialize(message) + "\n\n";
+        if (writer_ && send_chunk(writer_->socket, event)) delivered_ = n;
+        else writer_ = nullptr; // broken: the event waits for a resume
+        kept_.emplace_back(n, std::move(event));
+        while (kept_.size() > keep_) kept_.pop_front();
+    }
+
+    // Ends the response on `c` with the last chunk, if `c` still carries the stream; the stream
+    // itself stays, for a later resume. False when `c` no longer carried it.
+    bool detach(http_connection* c) {
+        std::lock_guard lock(mutex_);
+        if (writer_ != c) return false;
+        writer_ = nullptr;
+        changed_.notify_all();
+        return send_last_chunk(c->socket);
+    }
+
+    // Nothing more will be sent on this stream.
+    void finish() {
+        std::lock_guard lock(mutex_);
+        finished_ = true;
+        changed_.notify_all();
+    }
+
+    bool carried_by(http_connection* c) const {
+        std::lock_guard lock(mutex_);
+        return writer_ == c;
+    }
+    // Whether a live connection carries the stream; one whose client has gone is let go now
+    // rather than at its thread's next look.
+    bool attached() {
+        std::lock_guard lock(mutex_);
+        if (writer_ && peer_closed(writer_->socket)) {
+            writer_ = nullptr;
+            changed_.notify_all();
+        }
+        return writer_ != nullptr;
+    }
+    // Finished and every event taken by a connection.
+    bool done() const {
+        std::lock_guard lock(mutex_);
+        return finished_ && delivered_ == last_;
+    }
+
+    void wait(std::chrono::milliseconds at_most) {
+        std::unique_lock lock(mutex_);
+        changed_.wait_for(lock, at_most);
+    }
+
+    // "3-17" -> stream 3, event 17.
+    static std::optional<std::pair<std::uint64_t, std::uint64_t>> parse_event_id(std::string_view id) {
+        auto dash = id.find('-');
+        if (dash == std::string_view::npos) return std::nullopt;
+        std::uint64_t stream = 0, event = 0;
+        auto a = std::from_chars(id.data(), id.data() + dash, stream);
+        auto b = std::from_chars(id.data() + dash + 1, id.data() + id.size(), event);
+        if (a.ec != std::errc{} || a.ptr != id.data() + dash || dash == 0 || b.ec != std::errc{} ||
+            b.ptr != id.data() + id.size() || dash + 1 == id.size())
+            return std::nullopt;
+        return std::pair{stream, event};
+    }
+
+private:
+    std::string event_id(std::uint64_t n) const { return std::to_string(number_) + "-" + std::to_string(n); }
+
+    mutable std::mutex mutex_;
+    std::condition_variable changed_;
+    std::uint64_t number_;
+    std::size_t keep_;
+    std::uint64_t last_ = 0;      // the number of the newest event
+    std::uint64_t delivered_ = 0; // events up to this one were written to a connection
+    std::deque<std::pair<std::uint64_t, std::string>> kept_;
+    http_connection* writer_ = nullptr;
+    bool finished_ = false;
+};
 
 } // namespace detail
 
@@ -160,13 +277,14 @@ public:
 
     ~http_server() {
         stop();
-        wait_for_connections();
+        wait_for_workers();
     }
 
     unsigned short port() const { return acceptor_.local_endpoint().port(); }
 
     // Accepts connections until stop(); then waits for the requests in progress to be answered.
     void run() {
+        std::thread watchdog([this] { close_slow_readers(); });
         while (!stopping_) {
             detail::tcp::socket socket(io_);
             boost::system::error_code ec;
@@ -175,44 +293,126 @@ public:
                 if (stopping_) break;
                 continue;
             }
-            std::unique_lock lock(mutex_);
-            if (connections_ >= options_.max_connections) {
-                lock.unlock();
-                reject_busy(socket);
-                continue;
+            {
+                std::lock_guard lock(mutex_);
+                if (connections_ >= options_.max_connections) {
+                    reject_busy(socket);
+                    continue;
+                }
+                ++connections_;
             }
-            ++connections_;
-            lock.unlock();
-            std::thread([this, s = std::move(socket)]() mutable {
-                serve_connection(s);
-                std::lock_guard done(mutex_);
-                --connections_;
-                idle_cv_.notify_all();
-            }).detach();
+            spawn(std::make_shared<detail::http_connection>(std::move(socket)));
         }
-        wait_for_connections();
+        wait_for_workers();
+        watchdog.join();
     }
 
-    // Stops accepting and closes idle connections; requests in progress finish and are answered.
+    // Stops accepting, closes idle connections and ends SSE streams; requests in progress finish
+    // and are answered.
     void stop() {
         std::lock_guard lock(mutex_);
         if (stopping_.exchange(true)) return;
         ::shutdown(acceptor_.native_handle(), SHUT_RDWR); // wakes the blocked accept
-        for (auto* s : idle_) ::shutdown(s->native_handle(), SHUT_RDWR);
+        for (auto& [c, deadline] : reading_) ::shutdown(c->socket.native_handle(), SHUT_RDWR);
+        stopped_.notify_all();
     }
 
 private:
+    using connection_ptr = std::shared_ptr<detail::http_connection>;
+    // What a request leaves its connection in.
+    enum class after { keep_alive, close, handed_off };
+
     struct http_session {
-        explicit http_session(principal caller) : state(std::move(caller), [](const boost::json::object& m) {
-            if (detail::current_stream) detail::current_stream->send_event(m);
-        }) {}
+        http_session(principal caller, std::size_t keep) : standalone(std::make_shared<detail::sse_stream>(0, keep)),
+            state(std::move(caller),
+                  [this](const boost::json::object& m) {
+                      // A message of a call goes on the call's stream; anything else (also what a
+                      // call of another session sends here) on the GET stream.
+                      if (auto* call = current_call; call && &call->ses == this) call->send(m);
+                      else standalone->send(m);
+                  },
+                  [this] { return current_call && &current_call->ses == this && current_call->release(); }) {}
+
+        std::shared_ptr<detail::sse_stream> standalone; // before state: state's sender uses it
         session state;
         std::atomic<std::chrono::steady_clock::rep> last_used{0};
+        std::atomic<bool> ended{false};
+        std::mutex streams_mutex;
+        std::uint64_t next_stream = 1;
+        std::map<std::uint64_t, std::shared_ptr<detail::sse_stream>> streams; // POST streams a client may resume
+
+        void touch() { last_used = std::chrono::steady_clock::now().time_since_epoch().count(); }
     };
 
-    void wait_for_connections() {
+    // The response to one POSTed request: JSON, until a message has to go out before the reply;
+    // then an SSE stream, which the call may let go of (release) to finish on a resumed GET.
+    struct call_response {
+        http_server& http;
+        http_session& ses;
+        connection_ptr conn;
+        unsigned version;
+        std::string session_id;
+        std::mutex mutex{};
+        std::shared_ptr<detail::sse_stream> sse{};
+        bool released = false;
+        bool handed_off = false; // the connection went on to another thread
+
+        std::shared_ptr<detail::sse_stream> stream() {
+            std::lock_guard lock(mutex);
+            if (!sse) {
+                sse = http.open_stream(ses);
+                // A failed head leaves the stream without a connection: its events wait for a resume.
+                sse->attach(conn.get(), version, session_id, std::nullopt, http.options_.sse_retry);
+            }
+            return sse;
+        }
+        void send(const boost::json::object& m) { stream()->send(m); }
+
+        // Ends this response now; the connection goes back to serving requests on another thread
+        // while the call goes on, and the rest of the stream waits for the client to resume it.
+        bool release() {
+            auto s = stream();
+            std::lock_guard lock(mutex);
+            if (released) return true;
+            released = true;
+            handed_off = s->detach(conn.get());
+            if (handed_off) http.spawn(conn);
+            return true;
+        }
+    };
+
+    // The call this thread is serving, if any: its messages go to its response.
+    static inline thread_local call_response* current_call = nullptr;
+
+    void spawn(connection_ptr conn) {
+        {
+            std::lock_guard lock(mutex_);
+            ++workers_;
+        }
+        std::thread([this, conn = std::move(conn)] {
+            bool closed = serve_connection(conn);
+            std::lock_guard done(mutex_);
+            if (closed) --connections_;
+            --workers_;
+            idle_cv_.notify_all();
+        }).detach();
+    }
+
+    void wait_for_workers() {
         std::unique_lock lock(mutex_);
-        idle_cv_.wait(lock, [&] { return connections_ == 0; });
+        idle_cv_.wait(lock, [&] { return workers_ == 0; });
+    }
+
+    // A request must arrive whole within read_timeout of the last one: the slow and the silent
+    // give their threads back.
+    void close_slow_readers() {
+        std::unique_lock lock(mutex_);
+        while (!stopping_) {
+            stopped_.wait_for(lock, std::chrono::milliseconds(250));
+            auto now = std::chrono::steady_clock::now();
+            for (auto& [c, deadline] : reading_)
+                if (now > deadline) ::shutdown(c->socket.native_handle(), SHUT_RDWR);
+        }
     }
 
     static void reject_busy(detail::tcp::socket& socket) {
@@ -224,41 +424,46 @@ private:
         detail::http::write(socket, res, ec);
     }
 
-    void serve_connection(detail::tcp::socket& socket) {
+    // Serves requests on a connection until it closes (true) or a call takes it elsewhere (false).
+    bool serve_connection(const connection_ptr& conn) {
         namespace http = detail::http;
-        boost::beast::flat_buffer buffer;
+        auto& socket = conn->socket;
+        timeval send_timeout{static_cast<time_t>(options_.write_timeout.count()), 0};
+        ::setsockopt(socket.native_handle(), SOL_SOCKET, SO_SNDTIMEO, &send_timeout, sizeof send_timeout);
         while (true) {
             {
                 std::lock_guard lock(mutex_);
                 if (stopping_) break;
-                idle_.insert(&socket);
+                reading_[conn.get()] = std::chrono::steady_clock::now() + options_.read_timeout;
             }
             http::request_parser<http::string_body> parser;
             parser.header_limit(static_cast<std::uint32_t>(options_.max_header_bytes));
             parser.body_limit(options_.max_body_bytes);
             boost::system::error_code ec;
-            http::read(socket, buffer, parser, ec);
+            http::read(socket, conn->buffer, parser, ec);
             {
                 std::lock_guard lock(mutex_);
-                idle_.erase(&socket);
+                reading_.erase(conn.get());
             }
             if (ec == http::error::body_limit) {
                 send_status(socket, 11, http::status::payload_too_large, "the body is larger than the limit", false);
                 linger_close(socket);
-                return;
+                return true;
             }
             if (ec == http::error::header_limit) {
                 send_status(socket, 11, http::status::request_header_fields_too_large, "the headers are too large", false);
                 linger_close(socket);
-                return;
+                return true;
             }
-            if (ec) break; // closed, or not HTTP: nothing to answer
+            if (ec) break; // closed, timed out, or not HTTP: nothing to answer
             auto& req = parser.get();
-            bool keep_alive = handle(socket, req) && req.keep_alive() && !stopping_;
-            if (!keep_alive) break;
+            auto next = handle(conn, req);
+            if (next == after::handed_off) return false;
+            if (next == after::close || !req.keep_alive() || stopping_) break;
         }
         boost::system::error_code ignored;
         socket.shutdown(detail::tcp::socket::shutdown_both, ignored);
+        return true;
     }
 
     // Closing a socket with unread input makes the kernel reset the connection, and a client
@@ -281,18 +486,10 @@ private:
     }
 
     // A plain response; the body is a JSON-RPC error, which clients can show.
-    static bool send_status(detail::tcp::socket& socket, unsigned version, detail::http::status status,
-                            std::string_view why, bool keep_alive, std::string_view allow = {}) {
-        namespace http = detail::http;
-        http::response<http::string_body> res{status, version};
-        res.set(http::field::content_type, "application/json");
-        if (!allow.empty()) res.set(http::field::allow, allow);
-        res.keep_alive(keep_alive);
-        res.body() = boost::json::serialize(jsonrpc::make_error(nullptr, jsonrpc::error_code::invalid_request, why));
-        res.prepare_payload();
-        boost::system::error_code ec;
-        http::write(socket, res, ec);
-        return !ec && keep_alive;
+    static after send_status(detail::tcp::socket& socket, unsigned version, detail::http::status status,
+                             std::string_view why, bool keep_alive, std::string_view allow = {}) {
+        return send_json(socket, version, status, jsonrpc::make_error(nullptr, jsonrpc::error_code::invalid_request, why),
+                         {}, keep_alive, allow);
     }
 
     bool host_allowed(std::string_view host) const {
@@ -312,9 +509,9 @@ private:
                options_.allowed_origins.end();
     }
 
-    // Answers one request; false when the connection must close.
-    bool handle(detail::tcp::socket& socket, detail::http::request<detail::http::string_body>& req) {
+    after handle(const connection_ptr& conn, detail::http::request<detail::http::string_body>& req) {
         namespace http = detail::http;
+        auto& socket = conn->socket;
         const unsigned v = req.version();
         // DNS rebinding: a page elsewhere must not reach a local server through a name it controls.
         if (!host_allowed(req[http::field::host]))
@@ -324,13 +521,13 @@ private:
         std::string_view target = req.target();
         if (auto q = target.find('?'); q != std::string_view::npos) target = target.substr(0, q);
         if (target != options_.path) return send_status(socket, v, http::status::not_found, "no MCP endpoint here", true);
+        if (auto pv = req["MCP-Protocol-Version"]; !pv.empty() &&
+            std::find(protocol_versions.begin(), protocol_versions.end(), pv) == protocol_versions.end())
+            return send_status(socket, v, http::status::bad_request, "unsupported MCP-Protocol-Version", true);
         switch (req.method()) {
-        case http::verb::post: return post(socket, req);
+        case http::verb::post: return post(conn, req);
+        case http::verb::get: return get(conn, req);
         case http::verb::delete_: return end_session(socket, req);
-        case http::verb::get:
-            // No standalone SSE stream yet: the specification allows 405 for that.
-            return send_status(socket, v, http::status::method_not_allowed,
-                               "this server offers no SSE stream on GET", true, "POST, DELETE");
         default:
             return send_status(socket, v, http::status::method_not_allowed, "use POST, GET or DELETE", true,
                                "GET, POST, DELETE");
@@ -341,8 +538,22 @@ private:
         std::lock_guard lock(sessions_mutex_);
         auto it = sessions_.find(std::string(id));
         if (it == sessions_.end()) return nullptr;
-        it->second->last_used = std::chrono::steady_clock::now().time_since_epoch().count();
+        it->second->touch();
         return it->second;
+    }
+
+    // The session a request names, or the error it gets (400 without an id, 404 for an unknown one).
+    std::shared_ptr<http_session> session_of(detail::http::request<detail::http::string_body>& req,
+                                             detail::tcp::socket& socket, after& refused) {
+        namespace http = detail::http;
+        auto id = req["Mcp-Session-Id"];
+        if (id.empty()) {
+            refused = send_status(socket, req.version(), http::status::bad_request, "Mcp-Session-Id is required", true);
+            return nullptr;
+        }
+        auto ses = find_session(id);
+        if (!ses) refused = send_status(socket, req.version(), http::status::not_found, "unknown or expired session", true);
+        return ses;
     }
 
     // Forgets sessions unused for longer than the idle timeout.
@@ -351,12 +562,32 @@ private:
         auto limit = std::chrono::duration_cast<std::chrono::steady_clock::duration>(options_.session_idle_timeout);
         for (auto it = sessions_.begin(); it != sessions_.end();) {
             auto last = std::chrono::steady_clock::duration(it->second->last_used.load());
-            it = now - last > limit ? sessions_.erase(it) : std::next(it);
+            if (now - last > limit && !it->second->standalone->attached()) {
+                it->second->ended = true;
+                it = sessions_.erase(it);
+            } else {
+                ++it;
+            }
         }
     }
 
-    bool post(detail::tcp::socket& socket, detail::http::request<detail::http::string_body>& req) {
+    // A new POST stream, kept for resumption; the oldest go when there are too many.
+    std::shared_ptr<detail::sse_stream> open_stream(http_session& ses) {
+        std::lock_guard lock(ses.streams_mutex);
+        auto s = std::make_shared<detail::sse_stream>(ses.next_stream++, options_.sse_replay_events);
+        ses.streams.emplace(s->number(), s);
+        while (ses.streams.size() > options_.max_streams_per_session) ses.streams.erase(ses.streams.begin());
+        return s;
+    }
+
+    void forget_stream(http_session& ses, std::uint64_t number) {
+        std::lock_guard lock(ses.streams_mutex);
+        ses.streams.erase(number);
+    }
+
+    after post(const connection_ptr& conn, detail::http::request<detail::http::string_body>& req) {
         namespace http = detail::http;
+        auto& socket = conn->socket;
         const unsigned v = req.version();
         if (!detail::lists_media_type(req[http::field::content_type], "application/json"))
             return send_status(socket, v, http::status::unsupported_media_type, "Content-Type must be application/json", true);
@@ -364,9 +595,6 @@ private:
         if (!detail::lists_media_type(accept, "application/json") || !detail::lists_media_type(accept, "text/event-stream"))
             return send_status(socket, v, http::status::not_acceptable,
                                "Accept must list application/json and text/event-stream", true);
-        if (auto pv = req["MCP-Protocol-Version"]; !pv.empty() &&
-            std::find(protocol_versions.begin(), protocol_versions.end(), pv) == protocol_versions.end())
-            return send_status(socket, v, http::status::bad_request, "unsupported MCP-Protocol-Version", true);
 
         auto message = jsonrpc::read(req.body(), srv_.options().limits);
         if (auto* bad = std::get_if<jsonrpc::malformed>(&message))
@@ -375,7 +603,8 @@ private:
         // The message is read once: what is needed of it is noted before it moves to the server.
         const auto* request = std::get_if<jsonrpc::request>(&message);
         const bool initialize = request && request->method == "initialize";
-        const bool answered = request && !request->is_notification(); // else its only answer is 202
+        // Else its only answer is 202. A batch may hold requests: it is served, and answered if need be.
+        const bool answered = request ? !request->is_notification() : std::holds_alternative<jsonrpc::batch>(message);
         std::shared_ptr<http_session> ses;
         std::string session_id;
         if (initialize) {
@@ -384,14 +613,13 @@ private:
             if (sessions_.size() >= options_.max_sessions)
                 return send_status(socket, v, http::status::service_unavailable, "too many sessions", true);
             session_id = detail::random_session_id();
-            ses = std::make_shared<http_session>(options_.caller);
-            ses->last_used = std::chrono::steady_clock::now().time_since_epoch().count();
+            ses = std::make_shared<http_session>(options_.caller, options_.sse_replay_events);
+            ses->touch();
         } else {
-            auto id = req["Mcp-Session-Id"];
-            if (id.empty()) return send_status(socket, v, http::status::bad_request, "Mcp-Session-Id is required", true);
-            ses = find_session(id);
-            if (!ses) return send_status(socket, v, http::status::not_found, "unknown or expired session", true);
-            session_id = std::string(id);
+            after refused = after::close;
+            ses = session_of(req, socket, refused);
+            if (!ses) return refused;
+            session_id = std::string(req["Mcp-Session-Id"]);
         }
 
         if (!answered) {
@@ -399,60 +627,116 @@ private:
             return send_empty(socket, v, http::status::accepted, true);
         }
 
-        detail::request_stream stream{socket, v, session_id};
-        detail::current_stream = &stream;
+        // A batch in a revision without batches is refused like any malformed message: 400.
+        const bool refused_batch = std::holds_alternative<jsonrpc::batch>(message) && !ses->state.accepts_batches();
+        call_response response{*this, *ses, conn, v, session_id};
+        current_call = &response;
         auto reply = srv_.handle(std::move(message), ses->state);
-        detail::current_stream = nullptr;
+        current_call = nullptr;
 
-        if (initialize && reply && reply->contains("result")) {
+        if (initialize && reply && reply->is_object() && reply->get_object().contains("result")) {
             std::lock_guard lock(sessions_mutex_);
             sessions_.emplace(session_id, ses);
         }
-        if (stream.sse) {
-            if (reply) stream.send_event(*reply);
-            boost::system::error_code ec;
-            boost::asio::write(socket, http::make_chunk_last(), ec);
-            return !ec && !stream.broken;
+        std::lock_guard lock(response.mutex); // release() may not run from here on
+        if (!response.sse) {
+            if (!reply) return send_empty(socket, v, http::status::accepted, true); // cancelled meanwhile
+            return send_json(socket, v, refused_batch ? http::status::bad_request : http::status::ok, *reply, session_id, true);
         }
-        if (!reply) return send_empty(socket, v, http::status::accepted, true); // cancelled meanwhile
-        return send_json(socket, v, http::status::ok, *reply, session_id, true);
+        auto& sse = *response.sse;
+        if (reply) sse.send(*reply);
+        sse.finish();
+        if (response.released) return response.handed_off ? after::handed_off : after::close; // the reply waits for a resume
+        // Written whole on this connection: no resume will ask for it. Otherwise it waits for one.
+        bool whole = sse.carried_by(conn.get());
+        if (whole) forget_stream(*ses, sse.number());
+        return whole && sse.detach(conn.get()) ? after::keep_alive : after::close;
     }
 
-    bool end_session(detail::tcp::socket& socket, detail::http::request<detail::http::string_body>& req) {
+    // GET opens the session's stream for messages outside calls; with Last-Event-ID it resumes a
+    // stream (the GET stream or a POST's) after that event.
+    after get(const connection_ptr& conn, detail::http::request<detail::http::string_body>& req) {
+        namespace http = detail::http;
+        auto& socket = conn->socket;
+        const unsigned v = req.version();
+        if (!detail::lists_media_type(req[http::field::accept], "text/event-stream"))
+            return send_status(socket, v, http::status::not_acceptable, "Accept must list text/event-stream", true);
+        after refused = after::close;
+        auto ses = session_of(req, socket, refused);
+        if (!ses) return refused;
+        std::shared_ptr<detail::sse_stream> stream;
+        std::optional<std::uint64_t> resume_after;
+        if (auto last = req["Last-Event-ID"]; !last.empty()) {
+            auto parsed = detail::sse_stream::parse_event_id(last);
+            if (parsed && parsed->first == 0) stream = ses->standalone;
+            else if (parsed) {
+                std::lock_guard lock(ses->streams_mutex);
+                if (auto it = ses->streams.find(parsed->first); it != ses->streams.end()) stream = it->second;
+            }
+            if (!stream) return send_status(socket, v, http::status::not_found, "no stream to resume with this Last-Event-ID", true);
+            resume_after = parsed->second;
+        } else {
+            stream = ses->standalone;
+            if (stream->attached())
+                return send_status(socket, v, http::status::conflict, "this session's GET stream is already open", true);
+        }
+        if (!stream->attach(conn.get(), v, std::string(req["Mcp-Session-Id"]), resume_after, options_.sse_retry))
+            return after::close;
+        // Until the stream is done, the client leaves, the session ends or the server stops.
+        while (stream->carried_by(conn.get()) && !stream->done() && !ses->ended && !stopping_) {
+            if (detail::peer_closed(socket)) {
+                stream->detach(conn.get());
+                return after::close;
+            }
+            ses->touch();
+            stream->wait(std::chrono::milliseconds(200));
+        }
+        if (stream != ses->standalone && stream->done()) forget_stream(*ses, stream->number());
+        return stream->detach(conn.get()) ? after::keep_alive : after::close;
+    }
+
+    after end_session(detail::tcp::socket& socket, detail::http::request<detail::http::string_body>& req) {
         namespace http = detail::http;
         auto id = req["Mcp-Session-Id"];
         if (id.empty()) return send_status(socket, req.version(), http::status::bad_request, "Mcp-Session-Id is required", true);
-        std::size_t erased;
+        std::shared_ptr<http_session> gone;
         {
             std::lock_guard lock(sessions_mutex_);
-            erased = sessions_.erase(std::string(id));
+            auto it = sessions_.find(std::string(id));
+            if (it != sessions_.end()) {
+                gone = std::move(it->second);
+                sessions_.erase(it);
+            }
         }
-        if (!erased) return send_status(socket, req.version(), http::status::not_found, "unknown or expired session", true);
+        if (!gone) return send_status(socket, req.version(), http::status::not_found, "unknown or expired session", true);
+        gone->ended = true; // its GET stream ends
         return send_empty(socket, req.version(), http::status::ok, true);
     }
 
-    static bool send_json(detail::tcp::socket& socket, unsigned version, detail::http::status status,
-                          const boost::json::object& body, std::string_view session_id, bool keep_alive) {
+    static after send_json(detail::tcp::socket& socket, unsigned version, detail::http::status status,
+                           const boost::json::value& body, std::string_view session_id, bool keep_alive,
+                           std::string_view allow = {}) {
         namespace http = detail::http;
         http::response<http::string_body> res{status, version};
         res.set(http::field::content_type, "application/json");
         if (!session_id.empty()) res.set("Mcp-Session-Id", session_id);
+        if (!allow.empty()) res.set(http::field::allow, allow);
         res.keep_alive(keep_alive);
         res.body() = boost::json::serialize(body);
         res.prepare_payload();
         boost::system::error_code ec;
         http::write(socket, res, ec);
-        return !ec && keep_alive;
+        return !ec && keep_alive ? after::keep_alive : after::close;
     }
 
-    static bool send_empty(detail::tcp::socket& socket, unsigned version, detail::http::status status, bool keep_alive) {
+    static after send_empty(detail::tcp::socket& socket, unsigned version, detail::http::status status, bool keep_alive) {
         namespace http = detail::http;
         http::response<http::empty_body> res{status, version};
         res.keep_alive(keep_alive);
         res.prepare_payload();
         boost::system::error_code ec;
         http::write(socket, res, ec);
-        return !ec && keep_alive;
+        return !ec && keep_alive ? after::keep_alive : after::close;
     }
 
     const server& srv_;
@@ -462,8 +746,10 @@ private:
     std::atomic<bool> stopping_{false};
     std::mutex mutex_;
     std::condition_variable idle_cv_;
-    std::size_t connections_ = 0;
-    std::set<detail::tcp::socket*> idle_;
+    std::condition_variable stopped_;
+    std::size_t connections_ = 0; // open connections
+    std::size_t workers_ = 0;     // threads serving a connection or finishing a released call
+    std::map<detail::http_connection*, std::chrono::steady_clock::time_point> reading_; // waiting for a request, and until when
     std::mutex sessions_mutex_;
     std::map<std::string, std::shared_ptr<http_session>> sessions_;
 };

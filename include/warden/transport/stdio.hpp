@@ -36,7 +36,7 @@ namespace detail {
 class line_writer {
 public:
     explicit line_writer(std::FILE* out) : out_(out) {}
-    void write(const boost::json::object& message) {
+    void write(const boost::json::value& message) {
         std::string line = boost::json::serialize(message);
         line += '\n';
         std::lock_guard lock(mutex_);
@@ -89,7 +89,8 @@ inline void serve_stdio(const server& srv, const stdio_options& options = {}, st
         // cancels) and responses (a handler waiting for the client's answer may hold the last
         // free worker).
         auto* request = std::get_if<jsonrpc::request>(&message);
-        if (!request || request->is_notification() || !s.initialized()) {
+        bool to_workers = s.initialized() && (request ? !request->is_notification() : std::holds_alternative<jsonrpc::batch>(message));
+        if (!to_workers) {
             if (auto reply = srv.handle(std::move(message), s, client_gone.get_token())) writer.write(*reply);
             return;
         }
