@@ -8,9 +8,13 @@
 #include <warden/decode/parse.hpp>
 #include <warden/decode/result.hpp>
 #include <warden/encode/encode.hpp>
+#include <warden/pipeline/approval.hpp>
 #include <warden/pipeline/client_requests.hpp>
 #include <warden/pipeline/content.hpp>
 #include <warden/pipeline/context.hpp>
+#include <warden/pipeline/pipeline.hpp>
+#include <warden/pipeline/rate_limiter.hpp>
+#include <warden/pipeline/stage.hpp>
 #include <warden/pipeline/tool_call.hpp>
 #include <warden/pipeline/tool_error.hpp>
 #include <warden/policy/decision.hpp>
@@ -23,7 +27,10 @@
 #include <warden/schema/field.hpp>
 #include <warden/schema/rules.hpp>
 #include <warden/schema/schema_of.hpp>
+#include <warden/store/idempotency_store.hpp>
 #include <warden/tool/tool.hpp>
+#include <warden/trace/sinks.hpp>
+#include <warden/trace/trace.hpp>
 #include <warden/transport/stdio.hpp>
 #include <warden/types/idempotency_key.hpp>
 #include <warden/types/secret.hpp>

@@ -181,6 +181,23 @@ struct set_extra_prompt {
     }
 };
 
+struct whoami_output {
+    std::string user;
+    std::string tenant;
+};
+BOOST_DESCRIBE_STRUCT(whoami_output, (), (user, tenant))
+struct no_input {};
+BOOST_DESCRIBE_STRUCT(no_input, (), ())
+
+struct whoami {
+    static constexpr std::string_view name = "whoami";
+    static constexpr std::string_view description = "Say who the server thinks is calling.";
+    using input = no_input;
+    using output = whoami_output;
+    using policy = warden::policy<warden::read_only>;
+    output call(const input&, warden::context& ctx) const { return {ctx.caller().user, ctx.caller().tenant}; }
+};
+
 } // namespace probe
 
 // interop_server [--stdio | --http ADDRESS:PORT]; with --http, "listening on PORT" goes to stderr.
@@ -192,6 +209,7 @@ int main(int argc, char** argv) {
     server.add(probe::summarize{});
     server.add(probe::announce{.server = &server});
     server.add(probe::set_extra_prompt{.server = &server});
+    server.add(probe::whoami{});
     server.add_resource({.uri = "test://static-text", .name = "static-text", .description = "A fixed text.", .mime_type = "text/plain"},
                         [](const std::string& uri, warden::context&) {
                             return std::vector<warden::resource_contents>{{.uri = uri, .mime_type = "text/plain", .text = "Hello from warden."}};
@@ -220,12 +238,17 @@ int main(int argc, char** argv) {
                           auto style = args.count("style") ? args.at("style") : std::string("plain");
                           return std::vector<warden::prompt_message>{warden::user_text("Greet " + args.at("name") + " (" + style + ").")};
                       });
-    if (argc == 3 && std::string(argv[1]) == "--http") {
+    if ((argc == 3 || argc == 4) && std::string(argv[1]) == "--http") {
         std::string at = argv[2];
         auto colon = at.rfind(':');
         warden::http_options options;
         options.address = at.substr(0, colon);
         options.port = static_cast<unsigned short>(std::stoi(at.substr(colon + 1)));
+        if (argc == 4 && std::string(argv[3]) == "--auth") // a stand-in for token verification: "Bearer <user>"
+            options.authenticate = [](std::string_view authorization) -> std::optional<warden::principal> {
+                if (authorization.substr(0, 7) != "Bearer " || authorization.size() == 7) return std::nullopt;
+                return warden::principal{std::string(authorization.substr(7)), "acme", {}};
+            };
         warden::serve_http(server, options, [](unsigned short port) {
             std::fprintf(stderr, "listening on %u\n", port);
             std::fflush(stderr);

@@ -52,7 +52,7 @@ try {
   assert.match(transport.sessionId, /^[0-9a-f]{32}$/);
 
   const { tools } = await client.listTools();
-  assert.deepEqual(tools.map((t) => t.name), ['slow_count', 'echo', 'ask_user', 'summarize', 'announce', 'set_extra_prompt']);
+  assert.deepEqual(tools.map((t) => t.name), ['slow_count', 'echo', 'ask_user', 'summarize', 'announce', 'set_extra_prompt', 'whoami']);
   const echoed = await client.callTool({ name: 'echo', arguments: { text: 'over http' } });
   assert.deepEqual(echoed.structuredContent, { text: 'over http' });
 

@@ -62,31 +62,40 @@ inline boost::json::object tool_success_result(boost::json::value structured, st
     return boost::json::object{{"content", std::move(blocks)}, {"structuredContent", std::move(structured)}};
 }
 
-// Decodes the arguments into the tool's input, runs it and encodes its output.
+// Runs the handler on a decoded input and encodes what it returns as a CallToolResult.
+// Exceptions go to the caller.
+template<class Tool>
+    requires runnable_tool<Tool>
+boost::json::object run_handler(Tool& tool, const typename Tool::input& in, context& ctx) {
+    using returned = std::remove_cvref_t<decltype(tool.call(in, ctx))>;
+    if constexpr (std::is_void_v<typename Tool::output>) {
+        auto result = tool.call(in, ctx);
+        boost::json::array blocks;
+        for (auto& block : result.content) blocks.push_back(std::move(block));
+        return boost::json::object{{"content", std::move(blocks)}};
+    } else if constexpr (std::is_same_v<returned, tool_result<typename Tool::output>>) {
+        auto result = tool.call(in, ctx);
+        return tool_success_result(encode(result.output), std::move(result.content));
+    } else {
+        typename Tool::output out = tool.call(in, ctx);
+        return tool_success_result(encode(out));
+    }
+}
+
+// Decodes the arguments into the tool's input, runs it and encodes its output: a call without
+// the server's pipeline (no authorization, limits or idempotency), for tests and tools.
 template<class Tool>
     requires runnable_tool<Tool>
 boost::json::object run_tool_call(Tool& tool, const boost::json::value& arguments, context& ctx) {
     auto in = decode<typename Tool::input>(arguments);
     if (!in) return invalid_arguments_result(in.errors());
     try {
-        using returned = std::remove_cvref_t<decltype(tool.call(*in, ctx))>;
-        if constexpr (std::is_void_v<typename Tool::output>) {
-            auto result = tool.call(*in, ctx);
-            boost::json::array blocks;
-            for (auto& block : result.content) blocks.push_back(std::move(block));
-            return boost::json::object{{"content", std::move(blocks)}};
-        } else if constexpr (std::is_same_v<returned, tool_result<typename Tool::output>>) {
-            auto result = tool.call(*in, ctx);
-            return tool_success_result(encode(result.output), std::move(result.content));
-        } else {
-            typename Tool::output out = tool.call(*in, ctx);
-            return tool_success_result(encode(out));
-        }
+        return run_handler(tool, *in, ctx);
     } catch (const tool_error& e) {
         return tool_error_result(e.code(), e.what());
     }
-    // Anything else is a bug in the handler: the caller (the server) turns it into a generic
-    // internal_error, so that no exception text reaches the model.
+    // Anything else is a bug in the handler: the caller turns it into a generic internal_error,
+    // so that no exception text reaches the model.
 }
 
 } // namespace warden

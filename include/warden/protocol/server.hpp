@@ -4,7 +4,9 @@
 // The MCP server: the tools it offers and how it answers each method. It reads and writes JSON
 // messages and knows nothing of the transport that carries them.
 
+#include <warden/detail/deadline_timer.hpp>
 #include <warden/pipeline/context.hpp>
+#include <warden/pipeline/pipeline.hpp>
 #include <warden/pipeline/tool_call.hpp>
 #include <warden/policy/principal.hpp>
 #include <warden/protocol/jsonrpc.hpp>
@@ -47,6 +49,7 @@ struct server_options {
     std::size_t page_size = 100;                    // tools per tools/list page
     std::chrono::milliseconds default_timeout{30000}; // for tools without timeout_ms
     parse_options limits{};                         // for every incoming message
+    pipeline_options pipeline{};                    // what every tools/call passes: limits, approval, idempotency, traces
 };
 
 // The state of one connection: negotiated revision, who is calling, the client's logging level,
@@ -126,7 +129,8 @@ public:
         e->name = std::string(Tool::name);
         e->definition = tool_definition<Tool>();
         e->timeout = tool_policy<Tool>::timeout().value_or(options_.default_timeout);
-        e->call = [shared](const boost::json::value& args, context& ctx) { return run_tool_call(*shared, args, ctx); };
+        e->policy = detail::summarize_policy<Tool>();
+        e->call = [shared](const policy_summary& policy, pipeline_call call) { return run_pipeline(*shared, policy, call); };
         change("notifications/tools/list_changed", [&](catalog& c) {
             if (c.by_name.count(e->name)) throw std::logic_error("warden: a tool named " + e->name + " is already registered");
             c.by_name.emplace(e->name, c.tools.size());
@@ -240,7 +244,8 @@ private:
         std::string name;
         boost::json::object definition;
         std::chrono::milliseconds timeout{};
-        std::function<boost::json::object(const boost::json::value&, context&)> call;
+        policy_summary policy;
+        std::function<boost::json::object(const policy_summary&, pipeline_call)> call;
     };
     struct resource_entry {
         resource info;
@@ -430,20 +435,34 @@ private:
         static const boost::json::value no_arguments = boost::json::object{};
         const auto* args = params.if_contains("arguments");
 
-        // The call stops when the client cancels it or the transport shuts down.
+        // The call stops when the client cancels it, the transport shuts down or its deadline passes.
         in_flight call(s, id);
         if (call.duplicate) return duplicate_id(id);
         std::stop_callback forward(stop, [&] { call.source.request_stop(); });
+        const auto* meta = params.if_contains("_meta");
+        const auto* meta_object = meta && meta->is_object() ? &meta->get_object() : nullptr;
+        trace_record trace;
+        trace.trace_id = trace_id_of(meta_object);
+        trace.started = std::chrono::system_clock::now();
+        trace.tool = tool.name;
+        trace.user = s.caller().user;
+        trace.tenant = s.caller().tenant;
+        const auto started = std::chrono::steady_clock::now();
+        const auto deadline = started + tool.timeout;
+        detail::deadline_timer::scoped timeout(timer_, deadline, call.source);
         channel reporter(s, progress_token(params));
-        context ctx(s.caller(), context::clock::now() + tool.timeout, call.source.get_token(), &reporter);
+        call_details details{&trace, &timer_, tool.policy.read_only, {}};
+        context ctx(s.caller(), deadline, call.source.get_token(), &reporter, &details);
         boost::json::object result;
         try {
-            result = tool.call(args ? *args : no_arguments, ctx);
+            result = tool.call(tool.policy, {args ? *args : no_arguments, meta_object, ctx, details, trace, options_.pipeline, limiter_});
         } catch (...) {
-            // Whatever the handler threw stays here; the model gets a reference to quote.
-            result = tool_error_result("internal_error",
-                                       "The tool failed unexpectedly. Reference: " + make_reference() + ".");
+            // A stage or store failed: nothing of it reaches the model but the trace id.
+            result = tool_error_result("internal_error", "The call failed unexpectedly. Reference: " + trace.trace_id + ".");
+            trace.outcome = "internal_error";
         }
+        if (call.cancelled()) trace.outcome = "cancelled";
+        write_trace(trace, result, started);
         // A cancelled request gets no response: the client has stopped waiting for it.
         if (call.cancelled()) return std::nullopt;
         return jsonrpc::make_result(id, std::move(result));
@@ -730,7 +749,8 @@ private:
                 lock.unlock();
                 std::lock_guard forget(s_.mutex_);
                 s_.outgoing_.erase(key);
-                bool cancelled = stop.stop_requested();
+                // The stop token also fires at the deadline: past it, this is a timeout.
+                bool cancelled = stop.stop_requested() && std::chrono::steady_clock::now() < deadline;
                 // Tell the client to stop asking its user.
                 s_.send(jsonrpc::make_notification("notifications/cancelled",
                                                    boost::json::object{{"requestId", id}, {"reason", cancelled ? "cancelled" : "timeout"}}));
@@ -768,6 +788,27 @@ private:
         return jsonrpc::make_result(id, boost::json::object{});
     }
 
+    // A W3C traceparent in _meta continues the caller's trace; otherwise a new one starts.
+    static std::string trace_id_of(const boost::json::object* meta) {
+        if (meta)
+            if (const auto* tp = meta->if_contains("traceparent"); tp && tp->is_string())
+                if (auto id = trace_id_from_traceparent(tp->get_string())) return *id;
+        return new_trace_id();
+    }
+
+    void write_trace(trace_record& trace, const boost::json::object& result, std::chrono::steady_clock::time_point started) const {
+        if (options_.pipeline.sinks.empty()) return;
+        trace.duration = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);
+        if (trace.result_bytes == 0) trace.result_bytes = boost::json::serialize(result).size();
+        for (const auto& sink : options_.pipeline.sinks) {
+            try {
+                sink->write(trace);
+            } catch (...) {
+                // A sink that fails loses its record; the call's answer does not depend on it.
+            }
+        }
+    }
+
     static std::string make_reference() {
         thread_local std::mt19937_64 gen(std::random_device{}());
         static constexpr char hex[] = "0123456789abcdef";
@@ -781,6 +822,8 @@ private:
     }
 
     server_options options_;
+    mutable rate_limiter limiter_;
+    mutable detail::deadline_timer timer_;
     mutable std::mutex catalog_mutex_;
     std::mutex change_mutex_; // one change at a time, so none is lost
     std::shared_ptr<const catalog> catalog_ = std::make_shared<const catalog>();

@@ -29,6 +29,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <thread>
@@ -57,7 +58,11 @@ struct http_options {
     std::size_t max_streams_per_session = 32;   // POST streams kept for resumption
     std::vector<std::string> allowed_hosts;     // Host values accepted besides loopback names
     std::vector<std::string> allowed_origins;   // Origin values accepted besides loopback origins
-    principal caller{"local", "local", {}};     // who calls, until authentication is configured
+    principal caller{"local", "local", {}};     // who calls when there is no authenticate hook
+    // Who is calling, from the request's Authorization header (empty when absent); nothing for
+    // "not authenticated" (401). A session stays with the principal that created it: a request
+    // of another user or tenant on it is refused (403).
+    std::function<std::optional<principal>(std::string_view authorization)> authenticate{};
 };
 
 namespace detail {
@@ -524,10 +529,15 @@ private:
         if (auto pv = req["MCP-Protocol-Version"]; !pv.empty() &&
             std::find(protocol_versions.begin(), protocol_versions.end(), pv) == protocol_versions.end())
             return send_status(socket, v, http::status::bad_request, "unsupported MCP-Protocol-Version", true);
+        std::optional<principal> caller = options_.caller;
+        if (options_.authenticate) {
+            caller = options_.authenticate(req[http::field::authorization]);
+            if (!caller) return send_unauthorized(socket, v);
+        }
         switch (req.method()) {
-        case http::verb::post: return post(conn, req);
-        case http::verb::get: return get(conn, req);
-        case http::verb::delete_: return end_session(socket, req);
+        case http::verb::post: return post(conn, req, *caller);
+        case http::verb::get: return get(conn, req, *caller);
+        case http::verb::delete_: return end_session(socket, req, *caller);
         default:
             return send_status(socket, v, http::status::method_not_allowed, "use POST, GET or DELETE", true,
                                "GET, POST, DELETE");
@@ -542,9 +552,10 @@ private:
         return it->second;
     }
 
-    // The session a request names, or the error it gets (400 without an id, 404 for an unknown one).
+    // The session a request names, or the error it gets (400 without an id, 404 for an unknown
+    // one, 403 for one that belongs to someone else).
     std::shared_ptr<http_session> session_of(detail::http::request<detail::http::string_body>& req,
-                                             detail::tcp::socket& socket, after& refused) {
+                                             detail::tcp::socket& socket, const principal& caller, after& refused) {
         namespace http = detail::http;
         auto id = req["Mcp-Session-Id"];
         if (id.empty()) {
@@ -552,8 +563,26 @@ private:
             return nullptr;
         }
         auto ses = find_session(id);
-        if (!ses) refused = send_status(socket, req.version(), http::status::not_found, "unknown or expired session", true);
+        if (!ses) {
+            refused = send_status(socket, req.version(), http::status::not_found, "unknown or expired session", true);
+        } else if (ses->state.caller().user != caller.user || ses->state.caller().tenant != caller.tenant) {
+            refused = send_status(socket, req.version(), http::status::forbidden, "this session belongs to another principal", true);
+            return nullptr;
+        }
         return ses;
+    }
+
+    static after send_unauthorized(detail::tcp::socket& socket, unsigned version) {
+        namespace http = detail::http;
+        http::response<http::string_body> res{http::status::unauthorized, version};
+        res.set(http::field::content_type, "application/json");
+        res.set(http::field::www_authenticate, "Bearer");
+        res.keep_alive(true);
+        res.body() = boost::json::serialize(jsonrpc::make_error(nullptr, jsonrpc::error_code::invalid_request, "authentication required"));
+        res.prepare_payload();
+        boost::system::error_code ec;
+        http::write(socket, res, ec);
+        return ec ? after::close : after::keep_alive;
     }
 
     // Forgets sessions unused for longer than the idle timeout.
@@ -585,7 +614,7 @@ private:
         ses.streams.erase(number);
     }
 
-    after post(const connection_ptr& conn, detail::http::request<detail::http::string_body>& req) {
+    after post(const connection_ptr& conn, detail::http::request<detail::http::string_body>& req, const principal& caller) {
         namespace http = detail::http;
         auto& socket = conn->socket;
         const unsigned v = req.version();
@@ -613,11 +642,11 @@ private:
             if (sessions_.size() >= options_.max_sessions)
                 return send_status(socket, v, http::status::service_unavailable, "too many sessions", true);
             session_id = detail::random_session_id();
-            ses = std::make_shared<http_session>(options_.caller, options_.sse_replay_events);
+            ses = std::make_shared<http_session>(caller, options_.sse_replay_events);
             ses->touch();
         } else {
             after refused = after::close;
-            ses = session_of(req, socket, refused);
+            ses = session_of(req, socket, caller, refused);
             if (!ses) return refused;
             session_id = std::string(req["Mcp-Session-Id"]);
         }
@@ -655,14 +684,14 @@ private:
 
     // GET opens the session's stream for messages outside calls; with Last-Event-ID it resumes a
     // stream (the GET stream or a POST's) after that event.
-    after get(const connection_ptr& conn, detail::http::request<detail::http::string_body>& req) {
+    after get(const connection_ptr& conn, detail::http::request<detail::http::string_body>& req, const principal& caller) {
         namespace http = detail::http;
         auto& socket = conn->socket;
         const unsigned v = req.version();
         if (!detail::lists_media_type(req[http::field::accept], "text/event-stream"))
             return send_status(socket, v, http::status::not_acceptable, "Accept must list text/event-stream", true);
         after refused = after::close;
-        auto ses = session_of(req, socket, refused);
+        auto ses = session_of(req, socket, caller, refused);
         if (!ses) return refused;
         std::shared_ptr<detail::sse_stream> stream;
         std::optional<std::uint64_t> resume_after;
@@ -695,14 +724,14 @@ private:
         return stream->detach(conn.get()) ? after::keep_alive : after::close;
     }
 
-    after end_session(detail::tcp::socket& socket, detail::http::request<detail::http::string_body>& req) {
+    after end_session(detail::tcp::socket& socket, detail::http::request<detail::http::string_body>& req, const principal& caller) {
         namespace http = detail::http;
-        auto id = req["Mcp-Session-Id"];
-        if (id.empty()) return send_status(socket, req.version(), http::status::bad_request, "Mcp-Session-Id is required", true);
+        after refused = after::close;
+        if (!session_of(req, socket, caller, refused)) return refused;
         std::shared_ptr<http_session> gone;
         {
             std::lock_guard lock(sessions_mutex_);
-            auto it = sessions_.find(std::string(id));
+            auto it = sessions_.find(std::string(req["Mcp-Session-Id"]));
             if (it != sessions_.end()) {
                 gone = std::move(it->second);
                 sessions_.erase(it);

@@ -1,0 +1,304 @@
+#ifndef WARDEN_PIPELINE_PIPELINE_HPP
+#define WARDEN_PIPELINE_PIPELINE_HPP
+
+// The stages every tools/call passes, in this order:
+//
+//   authenticate (the transport) -> decode -> validate -> authorize -> your stages -> rate limit
+//   -> approval -> idempotency -> execute (with a deadline) -> sanitize -> trace (the server)
+//
+// Each stage records its decision in the call's trace; a stage that refuses ends the call with a
+// tool execution error whose structuredContent carries a code and a message a model can act on.
+
+#include <warden/decode/decode.hpp>
+#include <warden/encode/encode.hpp>
+#include <warden/pipeline/approval.hpp>
+#include <warden/pipeline/context.hpp>
+#include <warden/pipeline/rate_limiter.hpp>
+#include <warden/pipeline/stage.hpp>
+#include <warden/pipeline/tool_call.hpp>
+#include <warden/store/idempotency_store.hpp>
+#include <warden/tool/tool.hpp>
+#include <warden/trace/sinks.hpp>
+
+#include <boost/json/serialize.hpp>
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace warden {
+
+// Settings of one tool that differ from the server's.
+struct tool_settings {
+    std::optional<rate_limits> rate{};
+    std::optional<std::size_t> max_output_bytes{};
+};
+
+struct pipeline_options {
+    rate_limits default_rate{};                          // for tools without settings of their own
+    std::map<std::string, tool_settings, std::less<>> tools{}; // by tool name
+    std::size_t max_output_bytes = 1024 * 1024;          // a result larger than this is refused
+    std::shared_ptr<idempotency_store> idempotency = std::make_shared<memory_idempotency_store>();
+    std::shared_ptr<approver> approvals{};               // asked when the client cannot elicit
+    std::vector<std::shared_ptr<trace_sink>> sinks{};     // every call's trace record goes to each
+    std::vector<std::shared_ptr<stage>> stages{};         // yours: after authorize, before the rate limit
+};
+
+// The _meta key a client may use to name a call's idempotency key, and the one that marks a
+// result answered from the idempotency store.
+inline constexpr std::string_view idempotency_meta_key = "warden/idempotencyKey";
+inline constexpr std::string_view replayed_meta_key = "warden/replayed";
+
+namespace detail {
+
+template<class T> concept has_validate = requires(const T& t, const typename T::input& in, context& ctx) {
+    { t.validate(in, ctx) } -> std::same_as<std::optional<tool_error>>;
+};
+
+template<class Tool>
+policy_summary summarize_policy() {
+    using P = tool_policy<Tool>;
+    policy_summary s{P::is_read_only, P::is_mutating, P::needs_approval, P::has_external_effect, P::is_open_world, {}};
+    for (auto scope : P::scopes) s.scopes.emplace_back(scope);
+    return s;
+}
+
+// The key from the input's idempotency_key field, if it has one.
+template<class Input>
+std::optional<std::string> key_field(const Input& in) {
+    std::optional<std::string> key;
+    boost::mp11::mp_for_each<public_members<Input>>([&](auto d) {
+        if constexpr (std::is_same_v<std::remove_cvref_t<decltype(in.*d.pointer)>, idempotency_key>) key = *(in.*d.pointer);
+    });
+    return key;
+}
+
+inline bool valid_key_text(std::string_view k) {
+    if (k.empty() || k.size() > 128) return false;
+    for (char c : k)
+        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == ':' || c == '-'))
+            return false;
+    return true;
+}
+
+// Keys belong to a tenant and a tool: lengths first, so no two scopes can spell the same key.
+inline std::string scoped_key(std::string_view tenant, std::string_view tool, std::string_view key) {
+    std::string s = std::to_string(tenant.size()) + ':';
+    s.append(tenant).append(std::to_string(tool.size())).append(":").append(tool).append(key);
+    return s;
+}
+
+} // namespace detail
+
+// Everything a call's pipeline works with besides the tool.
+struct pipeline_call {
+    const boost::json::value& arguments;
+    const boost::json::object* meta; // the request's _meta, if any
+    context& ctx;
+    call_details& details;
+    trace_record& trace;
+    const pipeline_options& options;
+    rate_limiter& limiter;
+};
+
+// Runs one call of `tool` through the stages and returns its CallToolResult.
+template<class Tool>
+    requires runnable_tool<Tool>
+boost::json::object run_pipeline(Tool& tool, const policy_summary& summary, pipeline_call call) {
+    using P = tool_policy<Tool>;
+    const std::string_view name = Tool::name;
+    auto& trace = call.trace;
+    auto& ctx = call.ctx;
+    const auto& options = call.options;
+    const principal& caller = ctx.caller();
+    auto refuse = [&](std::string_view stage, std::string_view decision, const rejection& r) {
+        trace.decide(std::string(stage), std::string(decision), r.code);
+        trace.outcome = r.code;
+        return tool_error_result(r.code, r.message, r.details);
+    };
+
+    // decode: the strict decoder; every issue goes back to the model.
+    auto in = decode<typename Tool::input>(call.arguments);
+    if (!in) {
+        trace.decide("decode", "deny", std::to_string(in.errors().size()) + " issue(s)");
+        trace.outcome = "invalid_arguments";
+        return invalid_arguments_result(in.errors());
+    }
+    trace.arguments = encode(*in); // secrets redacted
+    trace.decide("decode", "allow");
+
+    // validate: what a schema cannot say.
+    if constexpr (detail::has_validate<Tool>) {
+        if (auto problem = tool.validate(*in, ctx)) return refuse("validate", "deny", {problem->code(), problem->what()});
+        trace.decide("validate", "allow");
+    }
+
+    // authorize: required scopes, then the tool's own policy check. The model learns which policy
+    // refused, not what the caller may not see.
+    for (const auto& scope : summary.scopes)
+        if (!caller.has_scope(scope))
+            return refuse("authorize", "deny",
+                          {"forbidden", "This tool needs the scope " + scope + ", which the caller does not have.",
+                           {{"policy", "required_scope"}, {"scope", scope}}});
+    if constexpr (detail::has_authorize<Tool>) {
+        decision d = tool.authorize(*in, caller);
+        if (!d) {
+            trace.decide("authorize", "deny", d.policy() + ": " + d.reason());
+            trace.outcome = "forbidden";
+            return tool_error_result("forbidden", "Refused by the policy " + d.policy() + ": " + d.reason(),
+                                     {{"policy", d.policy()}});
+        }
+    }
+    trace.decide("authorize", "allow");
+
+    // Your stages.
+    if (!options.stages.empty()) {
+        call_info info(name, summary, call.arguments, ctx, trace);
+        for (const auto& st : options.stages) {
+            if (auto r = st->check(info)) return refuse(st->name(), "deny", *r);
+            trace.decide(std::string(st->name()), "allow");
+        }
+    }
+
+    // rate limit
+    const auto settings = options.tools.find(name);
+    const rate_limits& limits =
+        settings != options.tools.end() && settings->second.rate ? *settings->second.rate : options.default_rate;
+    auto verdict = call.limiter.take(name, caller, limits);
+    if (!verdict.allowed) {
+        auto ms = verdict.retry_after.count();
+        return refuse("rate_limit", "deny",
+                      {"rate_limited",
+                       "Too many calls of " + std::string(name) + " (the per-" + verdict.scope + " limit). Try again in " +
+                           std::to_string(ms) + " ms.",
+                       {{"retryAfterMs", ms}, {"limit", verdict.scope}}});
+    }
+    trace.decide("rate_limit", "allow");
+
+    // approval: a human sees the preview and says yes, or nothing runs.
+    if constexpr (P::needs_approval) {
+        std::string preview;
+        if constexpr (detail::has_preview<Tool>) preview = tool.preview(*in);
+        else preview = "Run " + std::string(name) + " with " + boost::json::serialize(trace.arguments);
+        approval_answer answer = approval_answer::unavailable;
+        std::string via = "none";
+        if (ctx.client_supports("elicitation")) {
+            via = "elicitation";
+            boost::json::object approve{{"type", "boolean"}, {"title", "Approve"}, {"description", "Run this action now."}};
+            auto reply = ctx.ask_client(
+                "elicitation/create",
+                {{"mode", "form"},
+                 {"message", "Approve this action?\n\n" + preview},
+                 {"requestedSchema", {{"type", "object"}, {"properties", {{"approve", approve}}}, {"required", {"approve"}}}}});
+            const auto* result = reply.ok ? reply.result.if_object() : nullptr;
+            const auto* action = result ? result->if_contains("action") : nullptr;
+            const auto* content = result ? result->if_contains("content") : nullptr;
+            const auto* yes = content && content->is_object() ? content->get_object().if_contains("approve") : nullptr;
+            if (!reply.ok || !action || !action->is_string()) {
+                via += reply.ok ? " (no action)" : " (" + reply.error_code + ")";
+            } else if (action->get_string() == "accept" && yes && yes->is_bool() && yes->get_bool()) {
+                answer = approval_answer::approved;
+            } else {
+                answer = approval_answer::declined;
+            }
+        } else if (options.approvals) {
+            via = "approver";
+            answer = options.approvals->ask({std::string(name), caller, preview, trace.arguments, ctx.deadline()});
+        }
+        if (answer == approval_answer::declined)
+            return refuse("approval", "declined", {"approval_declined", "The user declined this call; nothing was done."});
+        if (answer == approval_answer::unavailable)
+            return refuse("approval", "unavailable",
+                          {"approval_unavailable",
+                           "This call needs a human's approval and none could be obtained; nothing was done."});
+        trace.decide("approval", "approved", via);
+    }
+
+    // idempotency: a retry gets the first result; the same key with other arguments is refused.
+    std::string key;
+    if constexpr (P::is_mutating) {
+        std::optional<std::string> given;
+        if constexpr (detail::has_key_field<typename Tool::input>()) given = detail::key_field(*in);
+        if (!given && call.meta)
+            if (const auto* k = call.meta->if_contains(idempotency_meta_key)) {
+                if (!k->is_string() || !detail::valid_key_text(k->get_string()))
+                    return refuse("idempotency", "deny",
+                                  {"invalid_idempotency_key",
+                                   "The idempotency key in _meta must be 1 to 128 characters of A-Z a-z 0-9 . _ : -"});
+                given = std::string(k->get_string());
+            }
+        if constexpr (detail::has_key_function<Tool>)
+            if (!given) given = std::string(tool.idempotency_key(*in));
+        call.details.idempotency_key = given.value_or("");
+        key = detail::scoped_key(caller.tenant, name, call.details.idempotency_key);
+        // The exact arguments, secrets included: it never leaves the store.
+        std::string fingerprint = boost::json::serialize(detail::encode_value<true>(*in, {}));
+        auto claim = options.idempotency->begin(key, fingerprint, ctx.deadline());
+        switch (claim.kind) {
+        case idempotency_claim::replay: {
+            trace.decide("idempotency", "hit");
+            trace.replayed = true;
+            auto& meta = claim.result["_meta"];
+            if (!meta.is_object()) meta = boost::json::object{};
+            meta.get_object()[replayed_meta_key] = true;
+            return std::move(claim.result);
+        }
+        case idempotency_claim::conflict:
+            return refuse("idempotency", "conflict",
+                          {"idempotency_key_reused",
+                           "This idempotency key was used with different arguments. Use a new key for a new operation."});
+        case idempotency_claim::busy:
+            return refuse("idempotency", "busy",
+                          {"idempotency_in_progress", "A call with this idempotency key is still running. Try again later."});
+        case idempotency_claim::fresh: trace.decide("idempotency", "miss"); break;
+        }
+    }
+
+    // execute, under the deadline the server set on ctx.
+    boost::json::object result;
+    bool succeeded = false;
+    try {
+        result = run_handler(tool, *in, ctx);
+        succeeded = true;
+    } catch (const tool_error& e) {
+        result = tool_error_result(e.code(), e.what());
+        trace.outcome = e.code();
+    } catch (...) {
+        // Whatever the handler threw stays here; the model gets the trace id to quote.
+        result = tool_error_result("internal_error", "The tool failed unexpectedly. Reference: " + trace.trace_id + ".");
+        trace.outcome = "internal_error";
+    }
+
+    // sanitize: the output is its described fields only (encode); its size is bounded.
+    if (succeeded) {
+        std::size_t limit = settings != options.tools.end() && settings->second.max_output_bytes
+                                ? *settings->second.max_output_bytes
+                                : options.max_output_bytes;
+        trace.result_bytes = boost::json::serialize(result).size();
+        if (trace.result_bytes > limit) {
+            trace.decide("sanitize", "deny", std::to_string(trace.result_bytes) + " bytes");
+            trace.outcome = "output_too_large";
+            result = tool_error_result("output_too_large",
+                                       "The result is larger than the limit of " + std::to_string(limit) +
+                                           " bytes. Ask for less, for example a smaller page.",
+                                       {{"limitBytes", limit}});
+        } else {
+            trace.decide("sanitize", "allow");
+        }
+    }
+
+    // A success is kept for retries (a result too large to send too: the work is done). A failure
+    // is forgotten, so a retry runs again: see docs/pipeline.md on failed calls.
+    if constexpr (P::is_mutating) {
+        if (succeeded) options.idempotency->finish(key, result);
+        else options.idempotency->abandon(key);
+    }
+    return result;
+}
+
+} // namespace warden
+
+#endif

@@ -1,0 +1,114 @@
+#ifndef WARDEN_STORE_IDEMPOTENCY_STORE_HPP
+#define WARDEN_STORE_IDEMPOTENCY_STORE_HPP
+
+// Where the results of writing calls are kept by idempotency key, so that a retry is answered
+// with the first result instead of running again. An interface, with an in-memory store here;
+// durable and shared stores implement the same three calls.
+
+#include <boost/json/object.hpp>
+
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
+namespace warden {
+
+struct idempotency_claim {
+    enum kind_t {
+        fresh,    // nobody has this key: the caller runs, then calls finish() or abandon()
+        replay,   // done before with the same arguments: `result` is what it returned
+        conflict, // the key was used with other arguments
+        busy      // a call with this key is still running past the time we could wait
+    } kind;
+    boost::json::object result{};
+};
+
+class idempotency_store {
+public:
+    virtual ~idempotency_store() = default;
+    // Claims `key` for a call whose arguments hash to `fingerprint`. While another call holds
+    // the key, waits for it until `wait_until`: concurrent duplicates never both run.
+    virtual idempotency_claim begin(const std::string& key, const std::string& fingerprint,
+                                    std::chrono::steady_clock::time_point wait_until) = 0;
+    // The claimed call succeeded: keep its result for replays.
+    virtual void finish(const std::string& key, const boost::json::object& result) = 0;
+    // The claimed call failed: forget the key, so that a retry runs again.
+    virtual void abandon(const std::string& key) = 0;
+};
+
+// Keeps results in memory for `ttl` after they are stored; a process restart forgets them.
+class memory_idempotency_store final : public idempotency_store {
+public:
+    explicit memory_idempotency_store(std::chrono::seconds ttl = std::chrono::hours(24)) : ttl_(ttl) {}
+
+    idempotency_claim begin(const std::string& key, const std::string& fingerprint,
+                            std::chrono::steady_clock::time_point wait_until) override {
+        std::unique_lock lock(mutex_);
+        sweep(std::chrono::steady_clock::now());
+        while (true) {
+            auto it = entries_.find(key);
+            if (it == entries_.end() || expired(it->second, std::chrono::steady_clock::now())) {
+                entries_[key] = entry{fingerprint, true, {}, {}};
+                return {idempotency_claim::fresh};
+            }
+            if (it->second.fingerprint != fingerprint) return {idempotency_claim::conflict};
+            if (!it->second.running) return {idempotency_claim::replay, it->second.result};
+            if (changed_.wait_until(lock, wait_until) == std::cv_status::timeout) {
+                auto again = entries_.find(key);
+                if (again != entries_.end() && again->second.running && again->second.fingerprint == fingerprint)
+                    return {idempotency_claim::busy};
+            }
+        }
+    }
+
+    void finish(const std::string& key, const boost::json::object& result) override {
+        std::lock_guard lock(mutex_);
+        auto it = entries_.find(key);
+        if (it == entries_.end()) return;
+        it->second.running = false;
+        it->second.result = result;
+        it->second.expires = std::chrono::steady_clock::now() + ttl_;
+        changed_.notify_all();
+    }
+
+    void abandon(const std::string& key) override {
+        std::lock_guard lock(mutex_);
+        entries_.erase(key);
+        changed_.notify_all();
+    }
+
+    std::size_t size() const {
+        std::lock_guard lock(mutex_);
+        return entries_.size();
+    }
+
+private:
+    struct entry {
+        std::string fingerprint;
+        bool running = true;
+        boost::json::object result;
+        std::chrono::steady_clock::time_point expires;
+    };
+
+    static bool expired(const entry& e, std::chrono::steady_clock::time_point now) { return !e.running && now >= e.expires; }
+
+    // Expired results go in batches, when the map has doubled since the last sweep: amortized
+    // constant time per call, and memory bounded by twice what is live.
+    void sweep(std::chrono::steady_clock::time_point now) {
+        if (entries_.size() < 2 * swept_size_ + 64) return;
+        for (auto it = entries_.begin(); it != entries_.end();) it = expired(it->second, now) ? entries_.erase(it) : std::next(it);
+        swept_size_ = entries_.size();
+    }
+
+    std::chrono::seconds ttl_;
+    mutable std::mutex mutex_;
+    std::condition_variable changed_;
+    std::unordered_map<std::string, entry> entries_;
+    std::size_t swept_size_ = 0;
+};
+
+} // namespace warden
+
+#endif

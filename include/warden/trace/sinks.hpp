@@ -1,0 +1,79 @@
+#ifndef WARDEN_TRACE_SINKS_HPP
+#define WARDEN_TRACE_SINKS_HPP
+
+// Where trace records go: a JSON-lines file (the audit log), memory (tests), or a callback.
+
+#include <warden/trace/trace.hpp>
+
+#include <boost/json/serialize.hpp>
+
+#include <cstdio>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace warden {
+
+class trace_sink {
+public:
+    virtual ~trace_sink() = default;
+    // Called once per call, after its result is known; must be thread-safe.
+    virtual void write(const trace_record& record) = 0;
+};
+
+// Appends one JSON object per line and flushes it, so a crash loses at most the line being written.
+class json_lines_sink final : public trace_sink {
+public:
+    explicit json_lines_sink(const std::string& path) : file_(std::fopen(path.c_str(), "a")) {
+        if (!file_) throw std::runtime_error("warden: cannot open the trace file " + path);
+    }
+    ~json_lines_sink() override { std::fclose(file_); }
+    json_lines_sink(const json_lines_sink&) = delete;
+    json_lines_sink& operator=(const json_lines_sink&) = delete;
+
+    void write(const trace_record& record) override {
+        std::string line = boost::json::serialize(to_json(record));
+        line += '\n';
+        std::lock_guard lock(mutex_);
+        std::fwrite(line.data(), 1, line.size(), file_);
+        std::fflush(file_);
+    }
+
+private:
+    std::FILE* file_;
+    std::mutex mutex_;
+};
+
+// Keeps every record; for tests.
+class memory_sink final : public trace_sink {
+public:
+    void write(const trace_record& record) override {
+        std::lock_guard lock(mutex_);
+        records_.push_back(record);
+    }
+    std::vector<trace_record> records() const {
+        std::lock_guard lock(mutex_);
+        return records_;
+    }
+
+private:
+    mutable std::mutex mutex_;
+    std::vector<trace_record> records_;
+};
+
+// Hands each record to a function (an exporter of your own).
+class callback_sink final : public trace_sink {
+public:
+    explicit callback_sink(std::function<void(const trace_record&)> fn) : fn_(std::move(fn)) {}
+    void write(const trace_record& record) override { fn_(record); }
+
+private:
+    std::function<void(const trace_record&)> fn_;
+};
+
+} // namespace warden
+
+#endif

@@ -1,0 +1,136 @@
+#ifndef WARDEN_TRACE_TRACE_HPP
+#define WARDEN_TRACE_TRACE_HPP
+
+// One record per tools/call: who called what with which (validated, redacted) arguments, what
+// each pipeline stage decided, which upstream calls ran, and how it ended. Sinks receive it
+// once the call is over.
+
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <random>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace warden {
+
+// What one stage decided: "allow", "deny", "hit", "miss", "approved", ... and why.
+struct stage_decision {
+    std::string stage;
+    std::string decision;
+    std::string detail{};
+};
+
+// One upstream call made through ctx.upstream().
+struct upstream_record {
+    std::string name;
+    std::chrono::microseconds latency{};
+    int attempts = 0;
+    std::string outcome; // "ok", "timeout", "error", "cancelled"
+};
+
+struct trace_record {
+    std::string trace_id;                         // 32 hex digits (W3C trace-context)
+    std::chrono::system_clock::time_point started{};
+    std::string tool;
+    std::string user;
+    std::string tenant;
+    boost::json::value arguments;                 // validated, secrets shown as "[redacted]"; null if invalid
+    std::vector<stage_decision> stages;
+    std::vector<upstream_record> upstream;
+    std::string outcome = "ok";                   // "ok" or the error code the model saw
+    bool replayed = false;                        // answered from the idempotency store
+    std::chrono::microseconds duration{};
+    std::size_t result_bytes = 0;
+
+    void decide(std::string stage, std::string decision, std::string detail = {}) {
+        std::lock_guard lock(mutex_);
+        stages.push_back({std::move(stage), std::move(decision), std::move(detail)});
+    }
+    void add_upstream(upstream_record r) {
+        std::lock_guard lock(mutex_);
+        upstream.push_back(std::move(r));
+    }
+
+    trace_record() = default;
+    trace_record(const trace_record& o)
+        : trace_id(o.trace_id), started(o.started), tool(o.tool), user(o.user), tenant(o.tenant), arguments(o.arguments),
+          stages(o.stages), upstream(o.upstream), outcome(o.outcome), replayed(o.replayed), duration(o.duration),
+          result_bytes(o.result_bytes) {}
+
+private:
+    std::mutex mutex_; // a handler may run upstream calls from several threads
+};
+
+namespace detail {
+
+inline std::string random_hex(std::size_t digits) {
+    thread_local std::mt19937_64 gen(std::random_device{}());
+    static constexpr char hex[] = "0123456789abcdef";
+    std::string s;
+    s.reserve(digits);
+    while (s.size() < digits) {
+        std::uint64_t v = gen();
+        for (int i = 0; i < 16 && s.size() < digits; ++i, v >>= 4) s += hex[v & 15];
+    }
+    return s;
+}
+
+inline bool lower_hex(std::string_view s) {
+    for (char c : s)
+        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+    return true;
+}
+
+} // namespace detail
+
+// The trace id of a W3C traceparent ("00-<32 hex>-<16 hex>-<2 hex>"), or nothing when the header
+// is malformed or its ids are all zeros (which the specification declares invalid).
+inline std::optional<std::string> trace_id_from_traceparent(std::string_view tp) {
+    if (tp.size() < 55 || tp[2] != '-' || tp[35] != '-' || tp[52] != '-') return std::nullopt;
+    auto version = tp.substr(0, 2), trace = tp.substr(3, 32), parent = tp.substr(36, 16), flags = tp.substr(53, 2);
+    if (!detail::lower_hex(version) || version == "ff" || !detail::lower_hex(trace) || !detail::lower_hex(parent) ||
+        !detail::lower_hex(flags))
+        return std::nullopt;
+    if (version == "00" && tp.size() != 55) return std::nullopt;
+    if (trace.find_first_not_of('0') == std::string_view::npos || parent.find_first_not_of('0') == std::string_view::npos)
+        return std::nullopt;
+    return std::string(trace);
+}
+
+inline std::string new_trace_id() { return detail::random_hex(32); }
+
+// The record as one JSON object (the line a JSON-lines sink writes).
+inline boost::json::object to_json(const trace_record& t) {
+    auto ms = [](std::chrono::microseconds d) { return static_cast<double>(d.count()) / 1000.0; };
+    boost::json::array stages;
+    for (const auto& s : t.stages) {
+        boost::json::object o{{"stage", s.stage}, {"decision", s.decision}};
+        if (!s.detail.empty()) o["detail"] = s.detail;
+        stages.push_back(std::move(o));
+    }
+    boost::json::array upstream;
+    for (const auto& u : t.upstream)
+        upstream.push_back({{"name", u.name}, {"latencyMs", ms(u.latency)}, {"attempts", u.attempts}, {"outcome", u.outcome}});
+    auto since_epoch = std::chrono::duration_cast<std::chrono::milliseconds>(t.started.time_since_epoch()).count();
+    return {{"traceId", t.trace_id},
+            {"time", since_epoch},
+            {"tool", t.tool},
+            {"principal", {{"user", t.user}, {"tenant", t.tenant}}},
+            {"arguments", t.arguments},
+            {"stages", std::move(stages)},
+            {"upstream", std::move(upstream)},
+            {"outcome", t.outcome},
+            {"replayed", t.replayed},
+            {"durationMs", ms(t.duration)},
+            {"resultBytes", t.result_bytes}};
+}
+
+} // namespace warden
+
+#endif

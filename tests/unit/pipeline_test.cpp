@@ -1,0 +1,549 @@
+// The policy pipeline, stage by stage: each accept and reject path, through server::handle.
+#include <warden/warden.hpp>
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <catch2/catch.hpp>
+
+#include <atomic>
+#include <cstdio>
+#include <fstream>
+#include <mutex>
+#include <thread>
+#include <unistd.h>
+
+namespace pl {
+
+struct note_in {
+    warden::text<1, 50> ticketId;
+    warden::text<1, 200> note;
+    warden::secret<std::string> apiToken;
+};
+BOOST_DESCRIBE_STRUCT(note_in, (), (ticketId, note, apiToken))
+struct note_out {
+    std::string noteId;
+};
+BOOST_DESCRIBE_STRUCT(note_out, (), (noteId))
+
+// A write keyed by its content; counts how often it really runs.
+struct add_note {
+    static constexpr std::string_view name = "add_note";
+    static constexpr std::string_view description = "Add a note to a ticket.";
+    using input = note_in;
+    using output = note_out;
+    using policy = warden::policy<warden::mutating, warden::required_scope<"notes">>;
+    std::atomic<int>* runs;
+    static std::string idempotency_key(const input& in) { return *in.ticketId + ":" + *in.note; }
+    std::optional<warden::tool_error> validate(const input& in, warden::context&) const {
+        if (*in.ticketId == "T-closed") return warden::tool_error("ticket_closed", "Ticket T-closed is closed; open a new one.");
+        return std::nullopt;
+    }
+    output call(const input& in, warden::context&) const {
+        int n = ++*runs;
+        std::this_thread::sleep_for(std::chrono::milliseconds(20)); // long enough for duplicates to overlap
+        if (*in.note == "fail") throw warden::tool_error("store_down", "The note store is down.");
+        if (*in.note == "crash") throw std::runtime_error("segfault-ish detail with password hunter2");
+        return {"N-" + std::to_string(n)};
+    }
+};
+
+struct refund_in {
+    warden::idempotency_key requestId;
+    warden::text<1, 20> orderId;
+    warden::integer<1, 100000> cents;
+};
+BOOST_DESCRIBE_STRUCT(refund_in, (), (requestId, orderId, cents))
+struct refund_out {
+    std::string status;
+};
+BOOST_DESCRIBE_STRUCT(refund_out, (), (status))
+
+struct refund {
+    static constexpr std::string_view name = "refund";
+    static constexpr std::string_view description = "Refund part of an order.";
+    using input = refund_in;
+    using output = refund_out;
+    using policy = warden::policy<warden::mutating, warden::requires_approval>;
+    std::atomic<int>* runs;
+    warden::decision authorize(const input& in, const warden::principal& who) const {
+        if (!who.has_scope("refunds")) return warden::decision::deny("refunds_scope", "only refund agents may refund");
+        if (*in.cents > 5000) return warden::decision::deny("refund_ceiling", "at most 5000 cents per refund");
+        return warden::decision::allow();
+    }
+    std::string preview(const input& in) const { return "Refund " + std::to_string(*in.cents) + " cents on " + *in.orderId; }
+    output call(const input&, warden::context&) const {
+        ++*runs;
+        return {"refunded"};
+    }
+};
+
+struct big_in {
+    warden::integer<0, 100000> size;
+};
+BOOST_DESCRIBE_STRUCT(big_in, (), (size))
+struct big_out {
+    std::string blob;
+};
+BOOST_DESCRIBE_STRUCT(big_out, (), (blob))
+
+struct fetch {
+    static constexpr std::string_view name = "fetch";
+    static constexpr std::string_view description = "Read from a slow or flaky upstream.";
+    using input = big_in;
+    using output = big_out;
+    using policy = warden::policy<warden::read_only, warden::timeout_ms<300>>;
+    std::atomic<int>* attempts;
+    output call(const input& in, warden::context& ctx) const {
+        if (*in.size == 1) { // flaky: the first attempt fails, the retry succeeds
+            return {ctx.upstream(
+                "flaky",
+                [&](const warden::upstream_attempt& a) {
+                    ++*attempts;
+                    if (a.number() == 1) throw warden::upstream_unavailable("503");
+                    return std::string("second try");
+                },
+                {.attempts = 3, .backoff = std::chrono::milliseconds(5)})};
+        }
+        if (*in.size == 2) { // slow: waits until the attempt's token fires
+            ctx.upstream("slow", [&](const warden::upstream_attempt& a) {
+                std::mutex m;
+                std::condition_variable_any cv;
+                std::unique_lock lock(m);
+                cv.wait_for(lock, a.stop_token(), std::chrono::seconds(10), [] { return false; });
+            });
+            return {"never"};
+        }
+        if (*in.size == 3) { // the handler's own stop token fires at the deadline
+            std::mutex m;
+            std::condition_variable_any cv;
+            std::unique_lock lock(m);
+            auto stop = ctx.stop_token();
+            bool stopped = cv.wait_for(lock, stop, std::chrono::seconds(10), [] { return false; }), fired = stop.stop_requested();
+            (void)stopped;
+            return {fired ? "stopped at the deadline" : "not stopped"};
+        }
+        return {std::string(static_cast<std::size_t>(*in.size), 'x')};
+    }
+};
+
+struct write_out {
+    std::string done;
+};
+BOOST_DESCRIBE_STRUCT(write_out, (), (done))
+struct upstream_write {
+    static constexpr std::string_view name = "upstream_write";
+    static constexpr std::string_view description = "Write to a flaky upstream.";
+    using input = big_in;
+    using output = write_out;
+    using policy = warden::policy<warden::mutating>;
+    static std::string idempotency_key(const input& in) { return std::to_string(*in.size); }
+    std::atomic<int>* attempts;
+    output call(const input& in, warden::context& ctx) const {
+        return {ctx.upstream(
+            "payments",
+            [&](const warden::upstream_attempt& a) -> std::string {
+                ++*attempts;
+                if (a.number() == 1) throw warden::upstream_unavailable("503");
+                return "ok";
+            },
+            {.attempts = 3, .idempotent = *in.size == 1, .backoff = std::chrono::milliseconds(5)})};
+    }
+};
+
+// A stage of the user's: refuses calls whose arguments mention "forbidden-word".
+struct word_filter : warden::stage {
+    std::string_view name() const override { return "word_filter"; }
+    std::optional<warden::rejection> check(warden::call_info& call) override {
+        seen_tool = std::string(call.tool());
+        if (boost::json::serialize(call.arguments()).find("forbidden-word") != std::string::npos)
+            return warden::rejection{"word_refused", "That word is not allowed here.", {{"word", "forbidden-word"}}};
+        return std::nullopt;
+    }
+    std::string seen_tool;
+};
+
+// Answers elicitation/create requests as a human would; other messages are kept.
+struct client {
+    const warden::server* srv = nullptr;
+    warden::session* ses = nullptr;
+    std::string answer = "accept"; // accept | decline | yes-false
+    std::vector<boost::json::object> sent;
+    std::mutex m;
+
+    warden::session::sender sender() {
+        return [this](const boost::json::object& msg) {
+            {
+                std::lock_guard lock(m);
+                sent.push_back(msg);
+            }
+            if (msg.contains("id") && msg.at("method") == "elicitation/create") {
+                boost::json::object result{{"action", answer == "decline" ? "decline" : "accept"}};
+                if (answer != "decline") result["content"] = boost::json::object{{"approve", answer == "accept"}};
+                srv->handle(boost::json::serialize(boost::json::object{{"jsonrpc", "2.0"}, {"id", msg.at("id")}, {"result", result}}), *ses);
+            }
+        };
+    }
+};
+
+boost::json::value call(const warden::server& srv, warden::session& s, std::string_view tool, std::string_view args,
+                        std::string_view meta = {}) {
+    static std::atomic<int> id{100};
+    std::string req = R"({"jsonrpc":"2.0","id":)" + std::to_string(++id) + R"(,"method":"tools/call","params":{"name":")" +
+                      std::string(tool) + R"(","arguments":)" + std::string(args);
+    if (!meta.empty()) req += R"(,"_meta":)" + std::string(meta);
+    req += "}}";
+    auto reply = srv.handle(req, s);
+    REQUIRE(reply);
+    return reply->as_object().at("result");
+}
+
+void initialize(const warden::server& srv, warden::session& s, bool elicitation) {
+    std::string caps = elicitation ? R"({"elicitation":{}})" : "{}";
+    srv.handle(R"({"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":)" + caps + "}}", s);
+}
+
+std::string code_of(const boost::json::value& result) {
+    if (!result.as_object().contains("isError")) return "ok";
+    return std::string(result.at("structuredContent").at("code").as_string());
+}
+
+std::vector<std::string> stage_names(const warden::trace_record& t) {
+    std::vector<std::string> out;
+    for (const auto& s : t.stages) out.push_back(s.stage + ":" + s.decision);
+    return out;
+}
+
+const char* note_args(const char* note) {
+    static thread_local std::string s;
+    s = std::string(R"({"ticketId":"T-1","note":")") + note + R"(","apiToken":"tok-SECRET-123"})";
+    return s.c_str();
+}
+
+} // namespace pl
+
+using namespace pl;
+
+TEST_CASE("pipeline: a call passes every stage in order, and its trace says so with secrets redacted", "[pipeline]") {
+    auto sink = std::make_shared<warden::memory_sink>();
+    std::atomic<int> runs{0};
+    warden::server srv({.pipeline = {.sinks = {sink}}});
+    srv.add(add_note{&runs});
+    warden::session s({"ann", "acme", {"notes"}});
+    initialize(srv, s, false);
+    auto r = call(srv, s, "add_note", note_args("hello"),
+                  R"({"traceparent":"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"})");
+    CHECK(code_of(r) == "ok");
+    REQUIRE(sink->records().size() == 1);
+    auto t = sink->records()[0];
+    CHECK(t.trace_id == "4bf92f3577b34da6a3ce929d0e0e4736");
+    CHECK(t.tool == "add_note");
+    CHECK(t.user == "ann");
+    CHECK(t.tenant == "acme");
+    CHECK(stage_names(t) == std::vector<std::string>{"decode:allow", "validate:allow", "authorize:allow", "rate_limit:allow",
+                                                     "idempotency:miss", "sanitize:allow"});
+    CHECK(t.arguments.at("apiToken") == "[redacted]");
+    CHECK(t.outcome == "ok");
+    CHECK(t.result_bytes == boost::json::serialize(r).size());
+    auto line = boost::json::serialize(warden::to_json(t));
+    CHECK(line.find("SECRET") == std::string::npos);
+    for (auto key : {"traceId", "time", "tool", "principal", "arguments", "stages", "upstream", "outcome", "replayed", "durationMs", "resultBytes"})
+        CHECK(warden::to_json(t).contains(key));
+    // A malformed traceparent starts a new trace.
+    call(srv, s, "add_note", note_args("other"), R"({"traceparent":"00-00000000000000000000000000000000-00f067aa0ba902b7-01"})");
+    CHECK(sink->records()[1].trace_id.size() == 32);
+    CHECK(sink->records()[1].trace_id != std::string(32, '0'));
+}
+
+TEST_CASE("pipeline: decode, validate and authorize refuse before anything runs", "[pipeline]") {
+    auto sink = std::make_shared<warden::memory_sink>();
+    std::atomic<int> runs{0};
+    warden::server srv({.pipeline = {.sinks = {sink}}});
+    srv.add(add_note{&runs});
+    srv.add(refund{&runs});
+    warden::session agent({"ann", "acme", {"notes"}});
+    initialize(srv, agent, true);
+
+    CHECK(code_of(call(srv, agent, "add_note", R"({"ticketId":"T-1"})")) == "invalid_arguments");
+    CHECK(sink->records().back().arguments.is_null());
+    auto closed = call(srv, agent, "add_note", R"({"ticketId":"T-closed","note":"n","apiToken":"t"})");
+    CHECK(code_of(closed) == "ticket_closed");
+    CHECK(stage_names(sink->records().back()).back() == "validate:deny");
+
+    warden::session no_scope({"bob", "acme", {}});
+    initialize(srv, no_scope, true);
+    auto denied = call(srv, no_scope, "add_note", note_args("x"));
+    CHECK(code_of(denied) == "forbidden");
+    CHECK(denied.at("structuredContent").at("policy") == "required_scope");
+
+    auto refused = call(srv, agent, "refund", R"({"requestId":"r-1","orderId":"O-1","cents":100})");
+    CHECK(code_of(refused) == "forbidden");
+    CHECK(refused.at("structuredContent").at("policy") == "refunds_scope");
+    CHECK(sink->records().back().stages.back().detail == "refunds_scope: only refund agents may refund");
+    warden::session refunder({"cy", "acme", {"refunds"}});
+    initialize(srv, refunder, true);
+    CHECK(call(srv, refunder, "refund", R"({"requestId":"r-2","orderId":"O-1","cents":6000})")
+              .at("structuredContent").at("policy") == "refund_ceiling");
+    CHECK(runs == 0);
+}
+
+TEST_CASE("pipeline: the rate limit trips at its count, per user, and says when to retry", "[pipeline]") {
+    std::atomic<int> runs{0};
+    warden::server srv({.pipeline = {.tools = {{"add_note", {.rate = warden::rate_limits{.per_user = {2, std::chrono::minutes(1)}}}}}}});
+    srv.add(add_note{&runs});
+    warden::session ann({"ann", "acme", {"notes"}}), bob({"bob", "acme", {"notes"}});
+    initialize(srv, ann, false);
+    initialize(srv, bob, false);
+    CHECK(code_of(call(srv, ann, "add_note", note_args("1"))) == "ok");
+    CHECK(code_of(call(srv, ann, "add_note", note_args("2"))) == "ok");
+    auto third = call(srv, ann, "add_note", note_args("3"));
+    CHECK(code_of(third) == "rate_limited");
+    CHECK(third.at("structuredContent").at("limit") == "user");
+    auto retry = third.at("structuredContent").at("retryAfterMs").as_int64();
+    CHECK(retry > 0);
+    CHECK(retry <= 30000);
+    CHECK(code_of(call(srv, bob, "add_note", note_args("4"))) == "ok"); // another user has their own bucket
+    CHECK(runs == 3);
+}
+
+TEST_CASE("rate_limiter: buckets refill over time and limits combine", "[pipeline]") {
+    warden::rate_limiter limiter;
+    warden::principal ann{"ann", "acme", {}}, bob{"bob", "acme", {}};
+    warden::rate_limits limits{.per_user = {2, std::chrono::seconds(10)}, .per_tenant = {3, std::chrono::seconds(10)}};
+    auto t0 = warden::rate_limiter::clock::now();
+    CHECK(limiter.take("t", ann, limits, t0).allowed);
+    CHECK(limiter.take("t", ann, limits, t0).allowed);
+    auto v = limiter.take("t", ann, limits, t0);
+    CHECK(!v.allowed);
+    CHECK(v.scope == "user");
+    CHECK(v.retry_after == std::chrono::milliseconds(5000));
+    CHECK(limiter.take("t", bob, limits, t0).allowed);
+    auto tenant = limiter.take("t", bob, limits, t0);
+    CHECK(!tenant.allowed);
+    CHECK(tenant.scope == "tenant");
+    CHECK(limiter.take("other", bob, limits, t0).allowed); // per tool
+    CHECK(limiter.take("t", ann, limits, t0 + std::chrono::seconds(5)).allowed); // one token back after 5 s
+}
+
+TEST_CASE("pipeline: your stage runs after authorization and before the rate limit", "[pipeline]") {
+    auto filter = std::make_shared<word_filter>();
+    std::atomic<int> runs{0};
+    auto sink = std::make_shared<warden::memory_sink>();
+    warden::server srv({.pipeline = {.default_rate = {.per_user = {1, std::chrono::minutes(1)}}, .sinks = {sink}, .stages = {filter}}});
+    srv.add(add_note{&runs});
+    warden::session s({"ann", "acme", {"notes"}});
+    initialize(srv, s, false);
+    auto refused = call(srv, s, "add_note", note_args("forbidden-word"));
+    CHECK(code_of(refused) == "word_refused");
+    CHECK(refused.at("structuredContent").at("word") == "forbidden-word");
+    CHECK(filter->seen_tool == "add_note");
+    CHECK(stage_names(sink->records().back()).back() == "word_filter:deny");
+    // The refused call took nothing from the rate limit: the next call still passes.
+    CHECK(code_of(call(srv, s, "add_note", note_args("fine"))) == "ok");
+    CHECK(stage_names(sink->records().back())[3] == "word_filter:allow");
+    warden::session outsider({"eve", "acme", {}});
+    initialize(srv, outsider, false);
+    filter->seen_tool.clear();
+    CHECK(code_of(call(srv, outsider, "add_note", note_args("x"))) == "forbidden");
+    CHECK(filter->seen_tool.empty()); // never reached
+}
+
+TEST_CASE("pipeline: approval asks the human; declined or unavailable runs nothing", "[pipeline]") {
+    std::atomic<int> runs{0};
+    warden::server srv;
+    srv.add(refund{&runs});
+    client human;
+    warden::session s({"cy", "acme", {"refunds"}}, human.sender());
+    human.srv = &srv;
+    human.ses = &s;
+    initialize(srv, s, true);
+
+    CHECK(code_of(call(srv, s, "refund", R"({"requestId":"r-1","orderId":"O-1","cents":100})")) == "ok");
+    CHECK(runs == 1);
+    REQUIRE(!human.sent.empty());
+    auto ask = human.sent.back();
+    CHECK(ask.at("method") == "elicitation/create");
+    CHECK(std::string(ask.at("params").at("message").as_string()).find("Refund 100 cents on O-1") != std::string::npos);
+
+    human.answer = "decline";
+    CHECK(code_of(call(srv, s, "refund", R"({"requestId":"r-2","orderId":"O-1","cents":100})")) == "approval_declined");
+    human.answer = "yes-false"; // accepted the form but left approve unticked
+    CHECK(code_of(call(srv, s, "refund", R"({"requestId":"r-3","orderId":"O-1","cents":100})")) == "approval_declined");
+    CHECK(runs == 1);
+
+    warden::session blind({"cy", "acme", {"refunds"}}); // a client without elicitation
+    initialize(srv, blind, false);
+    CHECK(code_of(call(srv, blind, "refund", R"({"requestId":"r-4","orderId":"O-1","cents":100})")) == "approval_unavailable");
+    CHECK(runs == 1);
+}
+
+TEST_CASE("pipeline: an out-of-band approver answers for clients that cannot elicit", "[pipeline]") {
+    struct desk_lead : warden::approver {
+        std::vector<std::string> previews;
+        warden::approval_answer ask(const warden::approval_request& r) override {
+            previews.push_back(r.preview);
+            return r.arguments.at("cents").as_int64() < 1000 ? warden::approval_answer::approved : warden::approval_answer::declined;
+        }
+    };
+    auto lead = std::make_shared<desk_lead>();
+    std::atomic<int> runs{0};
+    warden::server srv({.pipeline = {.approvals = lead}});
+    srv.add(refund{&runs});
+    warden::session s({"cy", "acme", {"refunds"}});
+    initialize(srv, s, false);
+    CHECK(code_of(call(srv, s, "refund", R"({"requestId":"r-1","orderId":"O-7","cents":100})")) == "ok");
+    CHECK(code_of(call(srv, s, "refund", R"({"requestId":"r-2","orderId":"O-7","cents":2000})")) == "approval_declined");
+    CHECK(lead->previews == std::vector<std::string>{"Refund 100 cents on O-7", "Refund 2000 cents on O-7"});
+    CHECK(runs == 1);
+}
+
+TEST_CASE("pipeline: a retried write runs once; other arguments under the same key are refused", "[pipeline]") {
+    auto sink = std::make_shared<warden::memory_sink>();
+    std::atomic<int> runs{0};
+    warden::server srv({.pipeline = {.sinks = {sink}}});
+    srv.add(refund{&runs});
+    auto lead = std::make_shared<warden::memory_sink>();
+    client human;
+    warden::session s({"cy", "acme", {"refunds"}}, human.sender());
+    human.srv = &srv;
+    human.ses = &s;
+    initialize(srv, s, true);
+    auto first = call(srv, s, "refund", R"({"requestId":"r-9","orderId":"O-1","cents":100})");
+    auto again = call(srv, s, "refund", R"({"requestId":"r-9","orderId":"O-1","cents":100})");
+    CHECK(runs == 1);
+    CHECK(again.at("_meta").at("warden/replayed") == true);
+    CHECK(again.at("structuredContent") == first.at("structuredContent"));
+    CHECK(sink->records().back().replayed);
+    auto reused = call(srv, s, "refund", R"({"requestId":"r-9","orderId":"O-1","cents":200})");
+    CHECK(code_of(reused) == "idempotency_key_reused");
+    CHECK(runs == 1);
+    // Keys belong to a tenant: the same key elsewhere is another operation.
+    warden::session other({"cy", "globex", {"refunds"}}, human.sender());
+    human.ses = &other;
+    initialize(srv, other, true);
+    CHECK(code_of(call(srv, other, "refund", R"({"requestId":"r-9","orderId":"O-1","cents":100})")) == "ok");
+    CHECK(runs == 2);
+}
+
+TEST_CASE("pipeline: concurrent duplicates never both run; failures are forgotten so a retry runs", "[pipeline]") {
+    std::atomic<int> runs{0};
+    warden::server srv;
+    srv.add(add_note{&runs});
+    warden::session s({"ann", "acme", {"notes"}});
+    initialize(srv, s, false);
+    std::vector<std::thread> callers;
+    std::vector<std::string> ids(10);
+    for (int i = 0; i < 10; ++i)
+        callers.emplace_back([&, i] {
+            auto reply = srv.handle(R"({"jsonrpc":"2.0","id":")" + std::to_string(i) +
+                                        R"(","method":"tools/call","params":{"name":"add_note","arguments":)" + note_args("dup") + "}}",
+                                    s);
+            ids[static_cast<std::size_t>(i)] = boost::json::serialize(reply->as_object().at("result").at("structuredContent"));
+        });
+    for (auto& t : callers) t.join();
+    CHECK(runs == 1);
+    for (const auto& id : ids) CHECK(id == ids[0]);
+
+    CHECK(code_of(call(srv, s, "add_note", note_args("fail"))) == "store_down");
+    CHECK(code_of(call(srv, s, "add_note", note_args("fail"))) == "store_down");
+    CHECK(runs == 3); // not replayed: the failure was not kept
+    auto crash = call(srv, s, "add_note", note_args("crash"));
+    CHECK(code_of(crash) == "internal_error");
+    CHECK(boost::json::serialize(crash).find("hunter2") == std::string::npos);
+
+    // A key from _meta names the operation instead of the derived one.
+    auto a = call(srv, s, "add_note", note_args("same text"), R"({"warden/idempotencyKey":"op-1"})");
+    auto b = call(srv, s, "add_note", note_args("same text"), R"({"warden/idempotencyKey":"op-2"})");
+    CHECK(a.at("structuredContent") != b.at("structuredContent"));
+    CHECK(code_of(call(srv, s, "add_note", note_args("x"), R"({"warden/idempotencyKey":"bad key!"})")) == "invalid_idempotency_key");
+}
+
+TEST_CASE("idempotency store: a waiting duplicate gives up at its deadline", "[pipeline]") {
+    warden::memory_idempotency_store store;
+    auto soon = std::chrono::steady_clock::now() + std::chrono::milliseconds(30);
+    CHECK(store.begin("k", "f", soon).kind == warden::idempotency_claim::fresh);
+    CHECK(store.begin("k", "f", soon).kind == warden::idempotency_claim::busy);
+    CHECK(store.begin("k", "g", soon).kind == warden::idempotency_claim::conflict);
+    store.finish("k", {{"ok", true}});
+    auto replay = store.begin("k", "f", soon);
+    CHECK(replay.kind == warden::idempotency_claim::replay);
+    CHECK(replay.result.at("ok") == true);
+    warden::memory_idempotency_store short_lived(std::chrono::seconds(0));
+    short_lived.begin("k", "f", soon);
+    short_lived.finish("k", {});
+    CHECK(short_lived.begin("k", "f", soon).kind == warden::idempotency_claim::fresh); // expired
+}
+
+TEST_CASE("pipeline: upstream calls time out, retry only where safe, and are traced", "[pipeline]") {
+    auto sink = std::make_shared<warden::memory_sink>();
+    std::atomic<int> attempts{0};
+    warden::server srv({.pipeline = {.sinks = {sink}}});
+    srv.add(fetch{&attempts});
+    srv.add(upstream_write{&attempts});
+    warden::session s({"ann", "acme", {}});
+    initialize(srv, s, false);
+
+    auto flaky = call(srv, s, "fetch", R"({"size":1})");
+    CHECK(flaky.at("structuredContent").at("blob") == "second try");
+    CHECK(attempts == 2);
+    REQUIRE(sink->records().back().upstream.size() == 1);
+    CHECK(sink->records().back().upstream[0].attempts == 2);
+    CHECK(sink->records().back().upstream[0].outcome == "ok");
+
+    auto begin = std::chrono::steady_clock::now();
+    auto slow = call(srv, s, "fetch", R"({"size":2})");
+    auto took = std::chrono::steady_clock::now() - begin;
+    CHECK(code_of(slow) == "upstream_timeout");
+    CHECK(slow.at("content").at(0).at("text") == "The upstream service timed out. Try again later.");
+    CHECK(took < std::chrono::seconds(3)); // the 300 ms deadline, not the 10 s wait
+    CHECK(sink->records().back().upstream[0].outcome == "timeout");
+    CHECK(sink->records().back().outcome == "upstream_timeout");
+
+    CHECK(call(srv, s, "fetch", R"({"size":3})").at("structuredContent").at("blob") == "stopped at the deadline");
+
+    attempts = 0;
+    CHECK(code_of(call(srv, s, "upstream_write", R"({"size":0})")) == "upstream_unavailable"); // a write: no retry
+    CHECK(attempts == 1);
+    attempts = 0;
+    CHECK(code_of(call(srv, s, "upstream_write", R"({"size":1})")) == "ok"); // declared idempotent: retried
+    CHECK(attempts == 2);
+}
+
+TEST_CASE("pipeline: a result over the output limit is refused, per tool or for all", "[pipeline]") {
+    std::atomic<int> attempts{0};
+    warden::server srv({.pipeline = {.tools = {{"fetch", {.max_output_bytes = 200}}}, .max_output_bytes = 1000}});
+    srv.add(fetch{&attempts});
+    warden::session s({"ann", "acme", {}});
+    initialize(srv, s, false);
+    CHECK(code_of(call(srv, s, "fetch", R"({"size":50})")) == "ok");
+    auto big = call(srv, s, "fetch", R"({"size":150})");
+    CHECK(code_of(big) == "output_too_large");
+    CHECK(big.at("structuredContent").at("limitBytes") == 200);
+}
+
+TEST_CASE("json_lines_sink writes one parseable line per call", "[pipeline]") {
+    char path[] = "/tmp/warden-trace-XXXXXX";
+    int fd = ::mkstemp(path);
+    REQUIRE(fd >= 0);
+    ::close(fd);
+    std::atomic<int> runs{0};
+    {
+        warden::server srv({.pipeline = {.sinks = {std::make_shared<warden::json_lines_sink>(path)}}});
+        srv.add(add_note{&runs});
+        warden::session s({"ann", "acme", {"notes"}});
+        initialize(srv, s, false);
+        call(srv, s, "add_note", note_args("one"));
+        call(srv, s, "add_note", note_args("two"));
+    }
+    std::ifstream in(path);
+    std::string line;
+    int lines = 0;
+    while (std::getline(in, line)) {
+        ++lines;
+        auto v = boost::json::parse(line);
+        CHECK(v.at("tool") == "add_note");
+        CHECK(v.at("arguments").at("apiToken") == "[redacted]");
+        CHECK(line.find("SECRET") == std::string::npos);
+    }
+    CHECK(lines == 2);
+    std::remove(path);
+}
