@@ -467,6 +467,17 @@ TEST_CASE("idempotency store: a waiting duplicate gives up at its deadline", "[p
     auto replay = store.begin("k", "f", soon);
     CHECK(replay.kind == warden::idempotency_claim::replay);
     CHECK(replay.result.at("ok") == true);
+    // At most max_results results: the oldest go first, and a key stored again is kept.
+    warden::memory_idempotency_store small(std::chrono::hours(1), 2);
+    for (const char* k : {"a", "b", "c"}) {
+        small.begin(k, "f", soon);
+        small.finish(k, {{"k", k}});
+    }
+    CHECK(small.size() == 2);
+    CHECK(small.begin("a", "f", soon).kind == warden::idempotency_claim::fresh); // evicted: runs again
+    small.finish("a", {{"k", "a2"}});
+    CHECK(small.begin("c", "f", soon).kind == warden::idempotency_claim::replay);
+    CHECK(small.begin("a", "f", soon).result.at("k") == "a2");
     warden::memory_idempotency_store short_lived(std::chrono::seconds(0));
     short_lived.begin("k", "f", soon);
     short_lived.finish("k", {});

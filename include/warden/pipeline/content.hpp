@@ -13,7 +13,13 @@ namespace warden {
 
 namespace content {
 
-inline boost::json::object text(std::string t) { return {{"type", "text"}, {"text", std::move(t)}}; }
+inline boost::json::object text(std::string t) {
+    boost::json::object block;
+    block.reserve(2);
+    block.emplace("type", "text");
+    block.emplace("text", boost::json::string(t)); // (an initializer list would copy the text twice)
+    return block;
+}
 
 // Binary data is base64, as MCP carries it.
 inline boost::json::object image(std::string base64, std::string mime_type) {

@@ -21,6 +21,7 @@
 #include <warden/trace/sinks.hpp>
 
 #include <boost/json/serialize.hpp>
+#include <boost/json/serializer.hpp>
 
 #include <functional>
 #include <map>
@@ -84,6 +85,41 @@ inline bool valid_key_text(std::string_view k) {
     return true;
 }
 
+// At least as many bytes as the value's JSON text: every character of a string may need a
+// six-byte escape, and no number takes more than 24.
+inline std::size_t json_size_bound(const boost::json::object& o);
+
+inline std::size_t json_size_bound(const boost::json::value& v) {
+    switch (v.kind()) {
+    case boost::json::kind::string: return 2 + 6 * v.get_string().size();
+    case boost::json::kind::array: {
+        std::size_t n = 2;
+        for (const auto& e : v.get_array()) n += 1 + json_size_bound(e);
+        return n;
+    }
+    case boost::json::kind::object: return json_size_bound(v.get_object());
+    default: return 24;
+    }
+}
+
+// (Its own overload: an object passed as a value would be copied.)
+inline std::size_t json_size_bound(const boost::json::object& o) {
+    std::size_t n = 2;
+    for (const auto& kv : o) n += 4 + 6 * kv.key().size() + json_size_bound(kv.value());
+    return n;
+}
+
+// The exact length of the value's JSON text, serialized through a buffer on the stack: nothing
+// is allocated.
+inline std::size_t json_size(const boost::json::object& o) {
+    boost::json::serializer sr;
+    sr.reset(&o);
+    char buffer[2048];
+    std::size_t n = 0;
+    while (!sr.done()) n += sr.read(buffer, sizeof buffer).size();
+    return n;
+}
+
 // Keys belong to a tenant and a tool: lengths first, so no two scopes can spell the same key.
 inline std::string scoped_key(std::string_view tenant, std::string_view tool, std::string_view key) {
     std::string s = std::to_string(tenant.size()) + ':';
@@ -114,6 +150,7 @@ boost::json::object run_pipeline(Tool& tool, const policy_summary& summary, pipe
     auto& ctx = call.ctx;
     const auto& options = call.options;
     const principal& caller = ctx.caller();
+    if (trace.enabled) trace.stages.reserve(8);
     auto refuse = [&](std::string_view stage, std::string_view decision, const rejection& r) {
         trace.decide(std::string(stage), std::string(decision), r.code);
         trace.outcome = r.code;
@@ -127,7 +164,7 @@ boost::json::object run_pipeline(Tool& tool, const policy_summary& summary, pipe
         trace.outcome = "invalid_arguments";
         return invalid_arguments_result(in.errors());
     }
-    trace.arguments = encode(*in); // secrets redacted
+    if (trace.enabled) trace.arguments = encode(*in); // secrets redacted
     trace.decide("decode", "allow");
 
     // validate: what a schema cannot say.
@@ -180,9 +217,10 @@ boost::json::object run_pipeline(Tool& tool, const policy_summary& summary, pipe
 
     // approval: a human sees the preview and says yes, or nothing runs.
     if constexpr (P::needs_approval) {
+        const boost::json::value redacted = trace.enabled ? trace.arguments : encode(*in);
         std::string preview;
         if constexpr (detail::has_preview<Tool>) preview = tool.preview(*in);
-        else preview = "Run " + std::string(name) + " with " + boost::json::serialize(trace.arguments);
+        else preview = "Run " + std::string(name) + " with " + boost::json::serialize(redacted);
         approval_answer answer = approval_answer::unavailable;
         std::string via = "none";
         if (ctx.client_supports("elicitation")) {
@@ -206,7 +244,7 @@ boost::json::object run_pipeline(Tool& tool, const policy_summary& summary, pipe
             }
         } else if (options.approvals) {
             via = "approver";
-            answer = options.approvals->ask({std::string(name), caller, preview, trace.arguments, ctx.deadline()});
+            answer = options.approvals->ask({std::string(name), caller, preview, redacted, ctx.deadline()});
         }
         if (answer == approval_answer::declined)
             return refuse("approval", "declined", {"approval_declined", "The user declined this call; nothing was done."});
@@ -268,6 +306,7 @@ boost::json::object run_pipeline(Tool& tool, const policy_summary& summary, pipe
         trace.outcome = e.code();
     } catch (...) {
         // Whatever the handler threw stays here; the model gets the trace id to quote.
+        if (trace.trace_id.empty()) trace.trace_id = trace_id_for(call.meta);
         result = tool_error_result("internal_error", "The tool failed unexpectedly. Reference: " + trace.trace_id + ".");
         trace.outcome = "internal_error";
     }
@@ -277,9 +316,13 @@ boost::json::object run_pipeline(Tool& tool, const policy_summary& summary, pipe
         std::size_t limit = settings != options.tools.end() && settings->second.max_output_bytes
                                 ? *settings->second.max_output_bytes
                                 : options.max_output_bytes;
-        trace.result_bytes = boost::json::serialize(result).size();
-        if (trace.result_bytes > limit) {
-            trace.decide("sanitize", "deny", std::to_string(trace.result_bytes) + " bytes");
+        // Serializing only to measure costs a copy of the result: an upper bound that stays under
+        // the limit settles it for the usual small results.
+        std::size_t size = detail::json_size_bound(result);
+        if (size > limit || trace.enabled) size = detail::json_size(result);
+        trace.result_bytes = size;
+        if (size > limit) {
+            trace.decide("sanitize", "deny", std::to_string(size) + " bytes");
             trace.outcome = "output_too_large";
             result = tool_error_result("output_too_large",
                                        "The result is larger than the limit of " + std::to_string(limit) +

@@ -59,7 +59,12 @@ inline boost::json::object tool_success_result(boost::json::value structured, st
     boost::json::array blocks;
     for (auto& b : extra) blocks.push_back(std::move(b));
     blocks.push_back(content::text(boost::json::serialize(structured)));
-    return boost::json::object{{"content", std::move(blocks)}, {"structuredContent", std::move(structured)}};
+    // Emplaced: an initializer list (value_ref) would copy both.
+    boost::json::object result;
+    result.reserve(2);
+    result.emplace("content", std::move(blocks));
+    result.emplace("structuredContent", std::move(structured));
+    return result;
 }
 
 // Runs the handler on a decoded input and encodes what it returns as a CallToolResult.
@@ -72,7 +77,9 @@ boost::json::object run_handler(Tool& tool, const typename Tool::input& in, cont
         auto result = tool.call(in, ctx);
         boost::json::array blocks;
         for (auto& block : result.content) blocks.push_back(std::move(block));
-        return boost::json::object{{"content", std::move(blocks)}};
+        boost::json::object content_only;
+        content_only.emplace("content", std::move(blocks));
+        return content_only;
     } else if constexpr (std::is_same_v<returned, tool_result<typename Tool::output>>) {
         auto result = tool.call(in, ctx);
         return tool_success_result(encode(result.output), std::move(result.content));

@@ -58,7 +58,13 @@ struct batch {
 using message = std::variant<request, response, malformed, batch>;
 
 inline boost::json::object make_result(const boost::json::value& id, boost::json::value result) {
-    return boost::json::object{{"jsonrpc", "2.0"}, {"id", id}, {"result", std::move(result)}};
+    // Emplaced, not an initializer list: value_ref would copy the whole result.
+    boost::json::object o(result.storage());
+    o.reserve(3);
+    o.emplace("jsonrpc", "2.0");
+    o.emplace("id", id);
+    o.emplace("result", std::move(result));
+    return o;
 }
 
 inline boost::json::object make_error(const boost::json::value& id, error_code code, std::string_view message,
@@ -69,7 +75,12 @@ inline boost::json::object make_error(const boost::json::value& id, error_code c
 }
 
 inline boost::json::object make_notification(std::string_view method, boost::json::object params) {
-    return boost::json::object{{"jsonrpc", "2.0"}, {"method", method}, {"params", std::move(params)}};
+    boost::json::object o(params.storage());
+    o.reserve(3);
+    o.emplace("jsonrpc", "2.0");
+    o.emplace("method", method);
+    o.emplace("params", std::move(params));
+    return o;
 }
 
 namespace detail {

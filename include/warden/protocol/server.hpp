@@ -106,7 +106,7 @@ private:
         std::stop_source source;
         std::atomic<bool> cancelled{false};
     };
-    std::unordered_map<std::string, std::shared_ptr<running>> in_flight_; // by serialized request id
+    std::unordered_map<std::string, running*> in_flight_; // by serialized request id; each lives on its call's stack
     std::set<std::string> subscriptions_;                         // resource URIs
     std::function<void(session*)> forget_;                        // set by the server at initialize;
                                                                   // the server outlives its sessions
@@ -338,6 +338,7 @@ private:
             return jsonrpc::make_error(id, jsonrpc::error_code::invalid_request,
                                        "the session is not initialized: send initialize first");
         const auto cat = snapshot(); // this request sees one version of the catalog
+        if (r.method == "tools/call") return call_tool(*cat, id, r.params, s, std::move(stop)); // the hot one first
         if (r.method == "tools/list")
             return page(id, r.params, cat->tools, "tools", [](const entry& e) { return e.definition; });
         if (r.method == "resources/list")
@@ -351,7 +352,6 @@ private:
             return page(id, r.params, cat->prompts, "prompts", [](const prompt_entry& e) { return describe(e.info); });
         if (r.method == "prompts/get") return get_prompt(*cat, id, r.params, s, std::move(stop));
         if (r.method == "completion/complete") return complete(*cat, id, r.params);
-        if (r.method == "tools/call") return call_tool(*cat, id, r.params, s, std::move(stop));
         if (r.method == "logging/setLevel") return set_log_level(id, r.params, s);
         return jsonrpc::make_error(id, jsonrpc::error_code::method_not_found, "method not found: " + r.method);
     }
@@ -442,11 +442,14 @@ private:
         const auto* meta = params.if_contains("_meta");
         const auto* meta_object = meta && meta->is_object() ? &meta->get_object() : nullptr;
         trace_record trace;
-        trace.trace_id = trace_id_of(meta_object);
-        trace.started = std::chrono::system_clock::now();
-        trace.tool = tool.name;
-        trace.user = s.caller().user;
-        trace.tenant = s.caller().tenant;
+        trace.enabled = !options_.pipeline.sinks.empty(); // unread, a trace is not written at all
+        if (trace.enabled) {
+            trace.trace_id = trace_id_for(meta_object);
+            trace.started = std::chrono::system_clock::now();
+            trace.tool = tool.name;
+            trace.user = s.caller().user;
+            trace.tenant = s.caller().tenant;
+        }
         const auto started = std::chrono::steady_clock::now();
         const auto deadline = started + tool.timeout;
         detail::deadline_timer::scoped timeout(timer_, deadline, call.source);
@@ -458,6 +461,7 @@ private:
             result = tool.call(tool.policy, {args ? *args : no_arguments, meta_object, ctx, details, trace, options_.pipeline, limiter_});
         } catch (...) {
             // A stage or store failed: nothing of it reaches the model but the trace id.
+            if (trace.trace_id.empty()) trace.trace_id = trace_id_for(meta_object);
             result = tool_error_result("internal_error", "The call failed unexpectedly. Reference: " + trace.trace_id + ".");
             trace.outcome = "internal_error";
         }
@@ -644,28 +648,29 @@ private:
     struct in_flight {
         session& s;
         std::string key;
-        std::stop_source source;
-        std::shared_ptr<session::running> state;
+        session::running state;
+        std::stop_source& source = state.source;
         bool duplicate = false;
 
-        in_flight(session& ses, const boost::json::value& id) : s(ses), key(boost::json::serialize(id)) {
+        in_flight(session& ses, const boost::json::value& id) : s(ses), key(id_key(id)) {
             std::lock_guard lock(s.mutex_);
-            auto [it, inserted] = s.in_flight_.try_emplace(key, nullptr);
-            duplicate = !inserted;
-            if (inserted) {
-                state = std::make_shared<session::running>();
-                state->source = source;
-                it->second = state;
-            }
+            duplicate = !s.in_flight_.try_emplace(key, &state).second;
         }
         ~in_flight() {
             if (duplicate) return;
-            std::lock_guard lock(s.mutex_);
-            auto it = s.in_flight_.find(key);
-            if (it != s.in_flight_.end() && it->second == state) s.in_flight_.erase(it);
+            std::lock_guard lock(s.mutex_); // after this, cancel() cannot reach `state` any more
+            s.in_flight_.erase(key);
         }
-        bool cancelled() const { return state && state->cancelled.load(); }
+        bool cancelled() const { return !duplicate && state.cancelled.load(); }
     };
+
+    // A request id as a map key: 7 and "7" differ, so strings keep a quote in front.
+    static std::string id_key(const boost::json::value& id) {
+        if (id.is_int64()) return std::to_string(id.get_int64());
+        if (id.is_uint64()) return std::to_string(id.get_uint64());
+        if (id.is_string()) return '"' + std::string(id.get_string());
+        return boost::json::serialize(id);
+    }
 
     // A response from the client goes to the call waiting for it; an unexpected one is dropped.
     static void deliver(jsonrpc::response r, session& s) {
@@ -691,7 +696,7 @@ private:
         const auto* id = params.if_contains("requestId");
         if (!id || !jsonrpc::detail::valid_id(*id)) return;
         std::lock_guard lock(s.mutex_);
-        auto it = s.in_flight_.find(boost::json::serialize(*id));
+        auto it = s.in_flight_.find(id_key(*id));
         if (it == s.in_flight_.end()) return; // finished already, or never known: nothing to do
         it->second->cancelled = true;
         it->second->source.request_stop();
@@ -788,18 +793,10 @@ private:
         return jsonrpc::make_result(id, boost::json::object{});
     }
 
-    // A W3C traceparent in _meta continues the caller's trace; otherwise a new one starts.
-    static std::string trace_id_of(const boost::json::object* meta) {
-        if (meta)
-            if (const auto* tp = meta->if_contains("traceparent"); tp && tp->is_string())
-                if (auto id = trace_id_from_traceparent(tp->get_string())) return *id;
-        return new_trace_id();
-    }
-
     void write_trace(trace_record& trace, const boost::json::object& result, std::chrono::steady_clock::time_point started) const {
         if (options_.pipeline.sinks.empty()) return;
         trace.duration = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);
-        if (trace.result_bytes == 0) trace.result_bytes = boost::json::serialize(result).size();
+        if (trace.result_bytes == 0) trace.result_bytes = detail::json_size(result);
         for (const auto& sink : options_.pipeline.sinks) {
             try {
                 sink->write(trace);

@@ -9,6 +9,8 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <cstdint>
+#include <deque>
 #include <mutex>
 #include <string>
 #include <unordered_map>
@@ -38,10 +40,12 @@ public:
     virtual void abandon(const std::string& key) = 0;
 };
 
-// Keeps results in memory for `ttl` after they are stored; a process restart forgets them.
+// Keeps results in memory for `ttl` after they are stored, and at most `max_results` of them
+// (the oldest go first); a process restart forgets them.
 class memory_idempotency_store final : public idempotency_store {
 public:
-    explicit memory_idempotency_store(std::chrono::seconds ttl = std::chrono::hours(24)) : ttl_(ttl) {}
+    explicit memory_idempotency_store(std::chrono::seconds ttl = std::chrono::hours(24), std::size_t max_results = 100000)
+        : ttl_(ttl), max_results_(max_results) {}
 
     idempotency_claim begin(const std::string& key, const std::string& fingerprint,
                             std::chrono::steady_clock::time_point wait_until) override {
@@ -50,7 +54,7 @@ public:
         while (true) {
             auto it = entries_.find(key);
             if (it == entries_.end() || expired(it->second, std::chrono::steady_clock::now())) {
-                entries_[key] = entry{fingerprint, true, {}, {}};
+                entries_[key] = entry{fingerprint, true, {}, {}, 0};
                 return {idempotency_claim::fresh};
             }
             if (it->second.fingerprint != fingerprint) return {idempotency_claim::conflict};
@@ -70,6 +74,15 @@ public:
         it->second.running = false;
         it->second.result = result;
         it->second.expires = std::chrono::steady_clock::now() + ttl_;
+        it->second.generation = ++generation_;
+        finished_.emplace_back(key, generation_);
+        // Over the bound, the oldest results go (a key stored again since is not touched).
+        while (finished_.size() > max_results_) {
+            auto old = entries_.find(finished_.front().first);
+            if (old != entries_.end() && !old->second.running && old->second.generation == finished_.front().second)
+                entries_.erase(old);
+            finished_.pop_front();
+        }
         changed_.notify_all();
     }
 
@@ -90,6 +103,7 @@ private:
         bool running = true;
         boost::json::object result;
         std::chrono::steady_clock::time_point expires;
+        std::uint64_t generation; // which finish() stored it
     };
 
     static bool expired(const entry& e, std::chrono::steady_clock::time_point now) { return !e.running && now >= e.expires; }
@@ -103,6 +117,9 @@ private:
     }
 
     std::chrono::seconds ttl_;
+    std::size_t max_results_;
+    std::uint64_t generation_ = 0;
+    std::deque<std::pair<std::string, std::uint64_t>> finished_; // oldest first
     mutable std::mutex mutex_;
     std::condition_variable changed_;
     std::unordered_map<std::string, entry> entries_;

@@ -48,11 +48,15 @@ struct trace_record {
     std::chrono::microseconds duration{};
     std::size_t result_bytes = 0;
 
+    bool enabled = true; // false when no sink will read it: then nothing is recorded
+
     void decide(std::string stage, std::string decision, std::string detail = {}) {
+        if (!enabled) return;
         std::lock_guard lock(mutex_);
         stages.push_back({std::move(stage), std::move(decision), std::move(detail)});
     }
     void add_upstream(upstream_record r) {
+        if (!enabled) return;
         std::lock_guard lock(mutex_);
         upstream.push_back(std::move(r));
     }
@@ -61,7 +65,7 @@ struct trace_record {
     trace_record(const trace_record& o)
         : trace_id(o.trace_id), started(o.started), tool(o.tool), user(o.user), tenant(o.tenant), arguments(o.arguments),
           stages(o.stages), upstream(o.upstream), outcome(o.outcome), replayed(o.replayed), duration(o.duration),
-          result_bytes(o.result_bytes) {}
+          result_bytes(o.result_bytes), enabled(o.enabled) {}
 
 private:
     std::mutex mutex_; // a handler may run upstream calls from several threads
@@ -104,6 +108,15 @@ inline std::optional<std::string> trace_id_from_traceparent(std::string_view tp)
 }
 
 inline std::string new_trace_id() { return detail::random_hex(32); }
+
+// A request's trace id: its _meta's W3C traceparent continues the caller's trace; otherwise a
+// new one starts.
+inline std::string trace_id_for(const boost::json::object* meta) {
+    if (meta)
+        if (const auto* tp = meta->if_contains("traceparent"); tp && tp->is_string())
+            if (auto id = trace_id_from_traceparent(tp->get_string())) return *id;
+    return new_trace_id();
+}
 
 // The record as one JSON object (the line a JSON-lines sink writes).
 inline boost::json::object to_json(const trace_record& t) {

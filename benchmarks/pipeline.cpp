@@ -1,0 +1,270 @@
+// The pipeline's own cost: one tools/call handled in process (server::handle on the request's
+// text), stage by stage, against the parts no server can skip.
+//
+//   parse_request     jsonrpc::read of the request: reading its bytes once, the yardstick;
+//   direct_call       decode<T> of the arguments + the handler + encoding its result: a call
+//                     with no server around it;
+//   server_bare       server::handle of a read-only tool with nothing configured: parse,
+//                     dispatch, decode, authorize, sanitize, the handler, the reply;
+//   server_scoped     + a required scope and the tool's authorize();
+//   server_limited    + a per-user rate limit;
+//   server_staged     + a user stage;
+//   server_traced     + a trace sink (a callback that drops the record);
+//   server_full       a writing tool with all of the above + an idempotency key (fresh each
+//                     call: the store is written every time).
+// The approval round trip is left out (it waits for a human) and so is any real work in the
+// handler (it returns its input). The target: server_full - parse_request - direct_call, the
+// pipeline's own work, costs no more than parse_request. benchmarks/run_validation reports it.
+
+#include <warden/warden.hpp>
+
+#include <benchmark/benchmark.h>
+
+#include <boost/json/parse.hpp>
+
+#include <cstdio>
+#include <string>
+#include <vector>
+
+namespace bench {
+
+struct note_in {
+    warden::text<1, 64> ticketId;
+    warden::text<1, 2000> note;
+};
+BOOST_DESCRIBE_STRUCT(note_in, (), (ticketId, note))
+struct note_out {
+    std::string noteId;
+    std::string status;
+};
+BOOST_DESCRIBE_STRUCT(note_out, (), (noteId, status))
+
+struct read_note {
+    static constexpr std::string_view name = "read_note";
+    static constexpr std::string_view description = "Return the note it is given.";
+    using input = note_in;
+    using output = note_out;
+    using policy = warden::policy<warden::read_only>;
+    output call(const input& in, warden::context&) const { return {*in.ticketId, "read"}; }
+};
+
+struct scoped_note : read_note {
+    static constexpr std::string_view name = "scoped_note";
+    using policy = warden::policy<warden::read_only, warden::required_scope<"notes">, warden::requires_approval>;
+    warden::decision authorize(const input& in, const warden::principal& who) const {
+        return in.ticketId->empty() || who.user.empty() ? warden::decision::deny("p", "r") : warden::decision::allow();
+    }
+};
+// The approval stage is left out of the timing: scoped_note runs through a server whose
+// approver answers at once.
+struct instant_approver : warden::approver {
+    warden::approval_answer ask(const warden::approval_request&) override { return warden::approval_answer::approved; }
+};
+
+struct write_note : read_note {
+    static constexpr std::string_view name = "write_note";
+    using policy = warden::policy<warden::mutating, warden::required_scope<"notes">>;
+    static std::string idempotency_key(const input& in) { return *in.ticketId; }
+    output call(const input& in, warden::context&) const { return {*in.ticketId, "created"}; }
+};
+
+struct pass_stage : warden::stage {
+    std::string_view name() const override { return "pass"; }
+    std::optional<warden::rejection> check(warden::call_info& call) override {
+        if (call.tool().empty()) return warden::rejection{"never", "never"};
+        return std::nullopt;
+    }
+};
+
+const std::string note(300, 'n'); // a typical note: a few sentences
+
+std::string request(std::string_view tool, std::string_view ticket, long id) {
+    return R"({"jsonrpc":"2.0","id":)" + std::to_string(id) + R"(,"method":"tools/call","params":{"name":")" + std::string(tool) +
+           R"(","arguments":{"ticketId":")" + std::string(ticket) + R"(","note":")" + note + R"("}}})";
+}
+
+const warden::principal agent{"agent-7", "acme", {"notes"}};
+
+struct detail_timer_holder {
+    warden::detail::deadline_timer timer;
+};
+
+void initialize(const warden::server& srv, warden::session& s) {
+    srv.handle(R"({"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{}}})", s);
+}
+
+void run_server(benchmark::State& state, const warden::server& srv, std::string_view tool, bool fresh_keys) {
+    warden::session s(agent);
+    initialize(srv, s);
+    // Distinct keys for the writing tool: every call is a first call, which writes the store.
+    std::vector<std::string> requests;
+    for (long i = 0; i < (fresh_keys ? 4096 : 1); ++i) requests.push_back(request(tool, "T-" + std::to_string(i), 1));
+    auto check = srv.handle(requests[0], s);
+    if (!check || check->as_object().at("result").as_object().contains("isError")) {
+        state.SkipWithError("the call did not succeed");
+        return;
+    }
+    std::size_t i = 0, round = 0;
+    for (auto _ : state) {
+        if (fresh_keys && ++i == requests.size()) { // new keys for the next round: none is replayed
+            state.PauseTiming();
+            ++round;
+            for (std::size_t k = 0; k < requests.size(); ++k)
+                requests[k] = request(tool, "T-" + std::to_string(round) + "-" + std::to_string(k), 1);
+            i = 0;
+            state.ResumeTiming();
+        }
+        auto reply = srv.handle(requests[i], s);
+        benchmark::DoNotOptimize(reply);
+    }
+}
+
+void parse_request(benchmark::State& state) {
+    auto text = request("read_note", "T-1", 1);
+    for (auto _ : state) {
+        auto m = warden::jsonrpc::read(text);
+        benchmark::DoNotOptimize(m);
+    }
+}
+
+void direct_call(benchmark::State& state) {
+    auto args = boost::json::parse(R"({"ticketId":"T-1","note":")" + note + R"("})");
+    read_note tool;
+    std::stop_source stop;
+    warden::context ctx(agent, warden::context::clock::now() + std::chrono::hours(1), stop.get_token());
+    for (auto _ : state) {
+        auto r = warden::run_tool_call(tool, args, ctx);
+        benchmark::DoNotOptimize(r);
+    }
+}
+
+void server_bare(benchmark::State& state) {
+    warden::server srv;
+    srv.add(read_note{});
+    run_server(state, srv, "read_note", false);
+}
+
+void server_scoped(benchmark::State& state) {
+    warden::server srv({.pipeline = {.approvals = std::make_shared<instant_approver>()}});
+    srv.add(scoped_note{});
+    run_server(state, srv, "scoped_note", false);
+}
+
+// A store that holds as many results as a busy server's recent minutes, not the whole run:
+// an unbounded map timed over millions of calls measures cache misses, not the pipeline.
+std::shared_ptr<warden::idempotency_store> bounded_store() {
+    return std::make_shared<warden::memory_idempotency_store>(std::chrono::hours(24), 10000);
+}
+
+warden::pipeline_options limited() { return {.default_rate = {.per_user = {1u << 30, std::chrono::milliseconds(1)}}}; }
+
+void server_limited(benchmark::State& state) {
+    auto options = limited();
+    options.approvals = std::make_shared<instant_approver>();
+    warden::server srv({.pipeline = options});
+    srv.add(scoped_note{});
+    run_server(state, srv, "scoped_note", false);
+}
+
+void server_staged(benchmark::State& state) {
+    auto options = limited();
+    options.approvals = std::make_shared<instant_approver>();
+    options.stages = {std::make_shared<pass_stage>()};
+    warden::server srv({.pipeline = options});
+    srv.add(scoped_note{});
+    run_server(state, srv, "scoped_note", false);
+}
+
+void server_traced(benchmark::State& state) {
+    auto options = limited();
+    options.approvals = std::make_shared<instant_approver>();
+    options.stages = {std::make_shared<pass_stage>()};
+    options.sinks = {std::make_shared<warden::callback_sink>([](const warden::trace_record& r) { benchmark::DoNotOptimize(&r); })};
+    warden::server srv({.pipeline = options});
+    srv.add(scoped_note{});
+    run_server(state, srv, "scoped_note", false);
+}
+
+void server_full(benchmark::State& state) {
+    auto options = limited();
+    options.idempotency = bounded_store();
+    options.stages = {std::make_shared<pass_stage>()};
+    options.sinks = {std::make_shared<warden::callback_sink>([](const warden::trace_record& r) { benchmark::DoNotOptimize(&r); })};
+    warden::server srv({.pipeline = options});
+    srv.add(write_note{});
+    run_server(state, srv, "write_note", true);
+}
+
+// The stages alone, without the JSON-RPC layer around them (dispatch, the call's bookkeeping,
+// the reply): run_pipeline on already parsed arguments, as server::handle runs it, with the
+// trace record filled and handed to a sink as the server does.
+void run_stages(benchmark::State& state, warden::pipeline_options options, bool write, bool traced) {
+    auto args = boost::json::parse(R"({"ticketId":"T-1","note":")" + note + R"("})");
+    std::vector<boost::json::value> keyed;
+    for (int i = 0; i < 4096; ++i) keyed.push_back(boost::json::parse(R"({"ticketId":"T-)" + std::to_string(i) + R"(","note":")" + note + R"("})"));
+    warden::rate_limiter limiter;
+    detail_timer_holder timer;
+    scoped_note reader;
+    write_note writer;
+    auto read_policy = warden::detail::summarize_policy<scoped_note>();
+    auto write_policy = warden::detail::summarize_policy<write_note>();
+    std::size_t i = 0;
+    long round = 0;
+    for (auto _ : state) {
+        if (write && ++i == keyed.size()) {
+            state.PauseTiming();
+            ++round;
+            for (std::size_t k = 0; k < keyed.size(); ++k)
+                keyed[k].as_object()["ticketId"] = "T-" + std::to_string(round) + "-" + std::to_string(k);
+            i = 0;
+            state.ResumeTiming();
+        }
+        std::stop_source stop;
+        warden::trace_record trace;
+        trace.enabled = traced;
+        if (traced) {
+            trace.trace_id = warden::new_trace_id();
+            trace.started = std::chrono::system_clock::now();
+            trace.tool = write ? "write_note" : "scoped_note";
+            trace.user = agent.user;
+            trace.tenant = agent.tenant;
+        }
+        warden::call_details details{&trace, &timer.timer, !write, {}};
+        auto deadline = warden::context::clock::now() + std::chrono::seconds(30);
+        warden::detail::deadline_timer::scoped timeout(timer.timer, deadline, stop);
+        warden::context ctx(agent, deadline, stop.get_token(), nullptr, &details);
+        warden::pipeline_call call{write ? keyed[i] : args, nullptr, ctx, details, trace, options, limiter};
+        auto result = write ? warden::run_pipeline(writer, write_policy, call) : warden::run_pipeline(reader, read_policy, call);
+        if (traced)
+            for (const auto& sink : options.sinks) sink->write(trace);
+        benchmark::DoNotOptimize(result);
+    }
+}
+
+void stages_bare(benchmark::State& state) {
+    warden::pipeline_options options;
+    options.approvals = std::make_shared<instant_approver>();
+    run_stages(state, options, false, false);
+}
+
+void stages_full(benchmark::State& state) {
+    auto options = limited();
+    options.idempotency = bounded_store();
+    options.stages = {std::make_shared<pass_stage>()};
+    options.sinks = {std::make_shared<warden::callback_sink>([](const warden::trace_record& r) { benchmark::DoNotOptimize(&r); })};
+    run_stages(state, options, true, true);
+}
+
+} // namespace bench
+
+BENCHMARK(bench::parse_request);
+BENCHMARK(bench::direct_call);
+BENCHMARK(bench::server_bare);
+BENCHMARK(bench::server_scoped);
+BENCHMARK(bench::server_limited);
+BENCHMARK(bench::server_staged);
+BENCHMARK(bench::server_traced);
+BENCHMARK(bench::server_full);
+BENCHMARK(bench::stages_bare);
+BENCHMARK(bench::stages_full);
+BENCHMARK_MAIN();
