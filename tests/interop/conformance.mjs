@@ -7,6 +7,7 @@
 // is no expected-failures file.
 
 import { spawn, execFileSync } from 'node:child_process';
+import { startServer } from './lib/server.mjs';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -35,19 +36,7 @@ if (listed.length < 30) {
   process.exit(1);
 }
 
-const server = spawn(serverPath, ['--http', '127.0.0.1:0'], { stdio: ['ignore', 'ignore', 'pipe'] });
-let stderr = '';
-const port = await new Promise((resolve, reject) => {
-  const timer = setTimeout(() => reject(new Error('everything_server did not start listening')), 10000);
-  server.stderr.on('data', (d) => {
-    stderr += d;
-    const m = stderr.match(/listening on http:\/\/[^:]+:(\d+)\/mcp/);
-    if (m) {
-      clearTimeout(timer);
-      resolve(Number(m[1]));
-    }
-  });
-});
+const { server, port, stderr: serverStderr } = await startServer(serverPath, ['--http', '127.0.0.1:0']);
 
 const out = mkdtempSync(path.join(tmpdir(), 'warden-conformance-'));
 let failed = false;
@@ -85,7 +74,7 @@ try {
     failed = true;
     console.error(`\nconformance: ${problems.length} problem(s):\n  ${problems.join('\n  ')}`);
     console.error(`\n--- suite output (last part) ---\n${log.slice(-4000)}`);
-    console.error(`\n--- server stderr (last part) ---\n${stderr.slice(-2000)}`);
+    console.error(`\n--- server stderr (last part) ---\n${serverStderr().slice(-2000)}`);
   } else {
     console.log(`conformance: all ${listed.length} server scenarios passed with no warning`);
   }

@@ -7,9 +7,10 @@
 // their own principal.
 
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+
+import { startServer } from './lib/server.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 process.chdir(root);
@@ -22,20 +23,8 @@ if (!serverPath) {
   console.error('usage: http_authenticate.mjs --server PATH');
   process.exit(2);
 }
-const server = spawn(serverPath, ['--http', '127.0.0.1:0', '--auth'], { stdio: ['ignore', 'ignore', 'pipe'] });
+const { server, port } = await startServer(serverPath, ['--http', '127.0.0.1:0', '--auth']);
 try {
-  const port = await new Promise((resolve, reject) => {
-    let text = '';
-    const timer = setTimeout(() => reject(new Error('interop_server did not start listening')), 10000);
-    server.stderr.on('data', (d) => {
-      text += d;
-      const m = text.match(/listening on (\d+)/);
-      if (m) {
-        clearTimeout(timer);
-        resolve(Number(m[1]));
-      }
-    });
-  });
   const url = new URL(`http://127.0.0.1:${port}/mcp`);
   const headers = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
   const init = JSON.stringify({ jsonrpc: '2.0', id: 0, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'x', version: '1' } } });

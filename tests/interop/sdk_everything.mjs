@@ -6,9 +6,10 @@
 // The $defs/$ref schema reaches the client intact.
 
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+
+import { startServer } from './lib/server.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 process.chdir(root);
@@ -56,20 +57,8 @@ async function exercise(client, how) {
 }
 
 // HTTP: the SDK resumes the released stream after the server's retry hint.
-const server = spawn(serverPath, ['--http', '127.0.0.1:0'], { stdio: ['ignore', 'ignore', 'pipe'] });
+const { server, port } = await startServer(serverPath, ['--http', '127.0.0.1:0']);
 try {
-  const port = await new Promise((resolve, reject) => {
-    let text = '';
-    const timer = setTimeout(() => reject(new Error('everything_server did not start listening')), 10000);
-    server.stderr.on('data', (d) => {
-      text += d;
-      const m = text.match(/listening on http:\/\/[^:]+:(\d+)\/mcp/);
-      if (m) {
-        clearTimeout(timer);
-        resolve(Number(m[1]));
-      }
-    });
-  });
   const client = new Client({ name: 'warden-everything-http', version: '1.0.0' });
   const transport = new StreamableHTTPClientTransport(new URL(`http://127.0.0.1:${port}/mcp`));
   await client.connect(transport);
