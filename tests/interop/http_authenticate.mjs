@@ -29,11 +29,31 @@ try {
   const headers = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
   const init = JSON.stringify({ jsonrpc: '2.0', id: 0, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'x', version: '1' } } });
 
+  const metadata = 'resource_metadata="https://desk.example.com/.well-known/oauth-protected-resource/mcp"';
   let r = await fetch(url, { method: 'POST', headers, body: init });
   assert.equal(r.status, 401, 'no credentials');
-  assert.match(r.headers.get('www-authenticate') ?? '', /^Bearer/);
+  assert.equal(r.headers.get('www-authenticate'), `Bearer ${metadata}, scope="notes refunds"`);
   r = await fetch(url, { method: 'POST', headers: { ...headers, authorization: 'Basic YTpi' }, body: init });
   assert.equal(r.status, 401, 'not a bearer token');
+  assert.equal(r.headers.get('www-authenticate'),
+    `Bearer ${metadata}, scope="notes refunds", error="invalid_token", error_description="the token was not accepted"`);
+  assert.ok(!(await r.text()).includes('YTpi'), 'the credentials are not echoed');
+  r = await fetch(new URL('?access_token=alice', url), { method: 'POST', headers, body: init });
+  assert.equal(r.status, 400, 'a token in the query string');
+  assert.match(r.headers.get('www-authenticate'), /error="invalid_request"/);
+  assert.ok(!(await r.text()).includes('alice'));
+
+  // RFC 9728 metadata, at the root and with the resource's path, without credentials.
+  for (const where of ['/.well-known/oauth-protected-resource/mcp', '/.well-known/oauth-protected-resource']) {
+    r = await fetch(new URL(where, url));
+    assert.equal(r.status, 200, where);
+    assert.deepEqual(await r.json(), {
+      resource: 'https://desk.example.com/mcp',
+      authorization_servers: ['https://auth.example.com'],
+      scopes_supported: ['notes', 'refunds'],
+      bearer_methods_supported: ['header'],
+    });
+  }
 
   const alice = new Client({ name: 'alice', version: '1.0.0' });
   const aliceTransport = new StreamableHTTPClientTransport(url, { requestInit: { headers: { authorization: 'Bearer alice' } } });

@@ -63,6 +63,16 @@ struct http_options {
     // "not authenticated" (401). A session stays with the principal that created it: a request
     // of another user or tenant on it is refused (403).
     std::function<std::optional<principal>(std::string_view authorization)> authenticate{};
+
+    // RFC 9728: this protected resource and who issues its tokens. When set, it is served at
+    // /.well-known/oauth-protected-resource (and with the resource's path appended), and every
+    // 401 points to it, so a client can find the authorization server.
+    struct resource_metadata {
+        std::string resource;                           // this server's resource URI, e.g. https://desk.example.com/mcp
+        std::vector<std::string> authorization_servers; // issuers of its tokens
+        std::vector<std::string> scopes_supported{};
+    };
+    std::optional<resource_metadata> protected_resource{};
 };
 
 namespace detail {
@@ -524,15 +534,29 @@ private:
         if (auto origin = req[http::field::origin]; !origin.empty() && !origin_allowed(origin))
             return send_status(socket, v, http::status::forbidden, "requests from this Origin are not allowed", false);
         std::string_view target = req.target();
-        if (auto q = target.find('?'); q != std::string_view::npos) target = target.substr(0, q);
+        std::string_view query;
+        if (auto q = target.find('?'); q != std::string_view::npos) {
+            query = target.substr(q + 1);
+            target = target.substr(0, q);
+        }
+        if (options_.protected_resource && req.method() == http::verb::get &&
+            (target == metadata_path || target == std::string(metadata_path) + resource_path()))
+            return send_json(socket, v, http::status::ok, resource_metadata_document(), {}, true);
         if (target != options_.path) return send_status(socket, v, http::status::not_found, "no MCP endpoint here", true);
+        // A token in the URL ends up in logs and histories: it is refused, never read (RFC 6750, 2.3).
+        if (has_query_parameter(query, "access_token"))
+            return send_unauthorized(socket, v, "invalid_request", "send the token in the Authorization header, not in the URL",
+                                     http::status::bad_request);
         if (auto pv = req["MCP-Protocol-Version"]; !pv.empty() &&
             std::find(protocol_versions.begin(), protocol_versions.end(), pv) == protocol_versions.end())
             return send_status(socket, v, http::status::bad_request, "unsupported MCP-Protocol-Version", true);
         std::optional<principal> caller = options_.caller;
         if (options_.authenticate) {
             caller = options_.authenticate(req[http::field::authorization]);
-            if (!caller) return send_unauthorized(socket, v);
+            if (!caller)
+                return req[http::field::authorization].empty()
+                           ? send_unauthorized(socket, v, {}, "authentication required")
+                           : send_unauthorized(socket, v, "invalid_token", "the token was not accepted");
         }
         switch (req.method()) {
         case http::verb::post: return post(conn, req, *caller);
@@ -572,13 +596,64 @@ private:
         return ses;
     }
 
-    static after send_unauthorized(detail::tcp::socket& socket, unsigned version) {
+    static constexpr std::string_view metadata_path = "/.well-known/oauth-protected-resource";
+
+    // The path of the resource URI ("https://desk.example.com/mcp" -> "/mcp").
+    std::string resource_path() const {
+        const std::string& r = options_.protected_resource->resource;
+        auto scheme = r.find("://");
+        auto slash = scheme == std::string::npos ? std::string::npos : r.find('/', scheme + 3);
+        return slash == std::string::npos ? std::string() : r.substr(slash);
+    }
+
+    std::string resource_metadata_url() const {
+        const std::string& r = options_.protected_resource->resource;
+        auto path = resource_path();
+        return r.substr(0, r.size() - path.size()) + std::string(metadata_path) + path;
+    }
+
+    boost::json::object resource_metadata_document() const {
+        const auto& m = *options_.protected_resource;
+        boost::json::array servers, scopes;
+        for (const auto& a : m.authorization_servers) servers.emplace_back(a);
+        for (const auto& sc : m.scopes_supported) scopes.emplace_back(sc);
+        return {{"resource", m.resource},
+                {"authorization_servers", std::move(servers)},
+                {"scopes_supported", std::move(scopes)},
+                {"bearer_methods_supported", boost::json::array{"header"}}};
+    }
+
+    static bool has_query_parameter(std::string_view query, std::string_view name) {
+        while (!query.empty()) {
+            auto amp = query.find('&');
+            auto item = query.substr(0, amp);
+            if (item.substr(0, item.find('=')) == name) return true;
+            if (amp == std::string_view::npos) break;
+            query.remove_prefix(amp + 1);
+        }
+        return false;
+    }
+
+    // 401 (or the status given) with a Bearer challenge that says where the resource's metadata
+    // is and which scopes it knows (MCP authorization, RFC 6750).
+    after send_unauthorized(detail::tcp::socket& socket, unsigned version, std::string_view error, std::string_view why,
+                            detail::http::status status = detail::http::status::unauthorized) const {
         namespace http = detail::http;
-        http::response<http::string_body> res{http::status::unauthorized, version};
+        std::string challenge = "Bearer";
+        std::string sep = " ";
+        if (options_.protected_resource) {
+            challenge += sep + "resource_metadata=\"" + resource_metadata_url() + "\"";
+            sep = ", ";
+            std::string scopes;
+            for (const auto& sc : options_.protected_resource->scopes_supported) scopes += (scopes.empty() ? "" : " ") + sc;
+            if (!scopes.empty()) challenge += sep + "scope=\"" + scopes + "\"";
+        }
+        if (!error.empty()) challenge += sep + "error=\"" + std::string(error) + "\", error_description=\"" + std::string(why) + "\"";
+        http::response<http::string_body> res{status, version};
         res.set(http::field::content_type, "application/json");
-        res.set(http::field::www_authenticate, "Bearer");
+        res.set(http::field::www_authenticate, challenge);
         res.keep_alive(true);
-        res.body() = boost::json::serialize(jsonrpc::make_error(nullptr, jsonrpc::error_code::invalid_request, "authentication required"));
+        res.body() = boost::json::serialize(jsonrpc::make_error(nullptr, jsonrpc::error_code::invalid_request, why));
         res.prepare_payload();
         boost::system::error_code ec;
         http::write(socket, res, ec);
