@@ -28,7 +28,6 @@ BOOST_DESCRIBE_STRUCT(no_arguments, (), ())
 
 // The tools below answer with content blocks only (output void): no outputSchema, no
 // structuredContent, as the suite's reference server does.
-template<class Self>
 struct content_tool {
     using input = no_arguments;
     using output = void;
@@ -37,7 +36,7 @@ struct content_tool {
 
 warden::tool_result<void> text(std::string t) { return {{warden::content::text(std::move(t))}}; }
 
-struct simple_text : content_tool<simple_text> {
+struct simple_text : content_tool {
     static constexpr std::string_view name = "test_simple_text";
     static constexpr std::string_view description = "Tests simple text content response";
     warden::tool_result<void> call(const input&, warden::context&) const {
@@ -45,7 +44,7 @@ struct simple_text : content_tool<simple_text> {
     }
 };
 
-struct image_content : content_tool<image_content> {
+struct image_content : content_tool {
     static constexpr std::string_view name = "test_image_content";
     static constexpr std::string_view description = "Tests image content response";
     warden::tool_result<void> call(const input&, warden::context&) const {
@@ -53,7 +52,7 @@ struct image_content : content_tool<image_content> {
     }
 };
 
-struct audio_content : content_tool<audio_content> {
+struct audio_content : content_tool {
     static constexpr std::string_view name = "test_audio_content";
     static constexpr std::string_view description = "Tests audio content response";
     warden::tool_result<void> call(const input&, warden::context&) const {
@@ -61,7 +60,7 @@ struct audio_content : content_tool<audio_content> {
     }
 };
 
-struct embedded_resource : content_tool<embedded_resource> {
+struct embedded_resource : content_tool {
     static constexpr std::string_view name = "test_embedded_resource";
     static constexpr std::string_view description = "Tests embedded resource content response";
     warden::tool_result<void> call(const input&, warden::context&) const {
@@ -69,7 +68,7 @@ struct embedded_resource : content_tool<embedded_resource> {
     }
 };
 
-struct multiple_content_types : content_tool<multiple_content_types> {
+struct multiple_content_types : content_tool {
     static constexpr std::string_view name = "test_multiple_content_types";
     static constexpr std::string_view description = "Tests response with multiple content types (text, image, resource)";
     warden::tool_result<void> call(const input&, warden::context&) const {
@@ -79,7 +78,7 @@ struct multiple_content_types : content_tool<multiple_content_types> {
     }
 };
 
-struct tool_with_logging : content_tool<tool_with_logging> {
+struct tool_with_logging : content_tool {
     static constexpr std::string_view name = "test_tool_with_logging";
     static constexpr std::string_view description = "Tests tool that emits log messages during execution";
     warden::tool_result<void> call(const input&, warden::context& ctx) const {
@@ -92,7 +91,7 @@ struct tool_with_logging : content_tool<tool_with_logging> {
     }
 };
 
-struct tool_with_progress : content_tool<tool_with_progress> {
+struct tool_with_progress : content_tool {
     static constexpr std::string_view name = "test_tool_with_progress";
     static constexpr std::string_view description = "Tests tool that reports progress notifications";
     warden::tool_result<void> call(const input&, warden::context& ctx) const {
@@ -104,7 +103,7 @@ struct tool_with_progress : content_tool<tool_with_progress> {
     }
 };
 
-struct error_handling : content_tool<error_handling> {
+struct error_handling : content_tool {
     static constexpr std::string_view name = "test_error_handling";
     static constexpr std::string_view description = "Tests error response handling";
     warden::tool_result<void> call(const input&, warden::context&) const {
@@ -114,7 +113,7 @@ struct error_handling : content_tool<error_handling> {
 
 // The call lets go of its connection at once and answers a little later: the client resumes
 // the stream (GET with Last-Event-ID) to receive the result.
-struct reconnection : content_tool<reconnection> {
+struct reconnection : content_tool {
     static constexpr std::string_view name = "test_reconnection";
     static constexpr std::string_view description =
         "Tests SSE stream disconnection and client reconnection (SEP-1699). Server will close the stream mid-call and "
@@ -194,7 +193,7 @@ boost::json::array choices(std::initializer_list<std::pair<const char*, const ch
     return a;
 }
 
-struct elicitation_defaults : content_tool<elicitation_defaults> {
+struct elicitation_defaults : content_tool {
     static constexpr std::string_view name = "test_elicitation_sep1034_defaults";
     static constexpr std::string_view description = "Tests elicitation with default values per SEP-1034";
     warden::tool_result<void> call(const input&, warden::context& ctx) const {
@@ -208,7 +207,7 @@ struct elicitation_defaults : content_tool<elicitation_defaults> {
     }
 };
 
-struct elicitation_enums : content_tool<elicitation_enums> {
+struct elicitation_enums : content_tool {
     static constexpr std::string_view name = "test_elicitation_sep1330_enums";
     static constexpr std::string_view description = "Tests elicitation with enum schema improvements per SEP-1330";
     warden::tool_result<void> call(const input&, warden::context& ctx) const {

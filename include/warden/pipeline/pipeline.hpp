@@ -77,14 +77,6 @@ std::optional<std::string> key_field(const Input& in) {
     return key;
 }
 
-inline bool valid_key_text(std::string_view k) {
-    if (k.empty() || k.size() > 128) return false;
-    for (char c : k)
-        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == ':' || c == '-'))
-            return false;
-    return true;
-}
-
 // At least as many bytes as the value's JSON text: every character of a string may need a
 // six-byte escape, and no number takes more than 24.
 inline std::size_t json_size_bound(const boost::json::object& o);
@@ -262,11 +254,12 @@ boost::json::object run_pipeline(Tool& tool, const policy_summary& summary, pipe
         if constexpr (detail::has_key_field<typename Tool::input>()) given = detail::key_field(*in);
         if (!given && call.meta)
             if (const auto* k = call.meta->if_contains(idempotency_meta_key)) {
-                if (!k->is_string() || !detail::valid_key_text(k->get_string()))
+                auto checked = decode<idempotency_key>(*k); // the same rules as an idempotency_key field
+                if (!checked)
                     return refuse("idempotency", "deny",
                                   {"invalid_idempotency_key",
                                    "The idempotency key in _meta must be 1 to 128 characters of A-Z a-z 0-9 . _ : -"});
-                given = std::string(k->get_string());
+                given = std::string(**checked);
             }
         if constexpr (detail::has_key_function<Tool>)
             if (!given) given = std::string(tool.idempotency_key(*in));
@@ -318,8 +311,8 @@ boost::json::object run_pipeline(Tool& tool, const policy_summary& summary, pipe
                                 : options.max_output_bytes;
         // Serializing only to measure costs a copy of the result: an upper bound that stays under
         // the limit settles it for the usual small results.
-        std::size_t size = detail::json_size_bound(result);
-        if (size > limit || trace.enabled) size = detail::json_size(result);
+        std::size_t size = trace.enabled ? detail::json_size(result) : detail::json_size_bound(result);
+        if (!trace.enabled && size > limit) size = detail::json_size(result);
         trace.result_bytes = size;
         if (size > limit) {
             trace.decide("sanitize", "deny", std::to_string(size) + " bytes");

@@ -52,23 +52,24 @@ struct trace_record {
 
     void decide(std::string stage, std::string decision, std::string detail = {}) {
         if (!enabled) return;
-        std::lock_guard lock(mutex_);
+        std::lock_guard lock(guard_.m);
         stages.push_back({std::move(stage), std::move(decision), std::move(detail)});
     }
     void add_upstream(upstream_record r) {
         if (!enabled) return;
-        std::lock_guard lock(mutex_);
+        std::lock_guard lock(guard_.m);
         upstream.push_back(std::move(r));
     }
 
-    trace_record() = default;
-    trace_record(const trace_record& o)
-        : trace_id(o.trace_id), started(o.started), tool(o.tool), user(o.user), tenant(o.tenant), arguments(o.arguments),
-          stages(o.stages), upstream(o.upstream), outcome(o.outcome), replayed(o.replayed), duration(o.duration),
-          result_bytes(o.result_bytes), enabled(o.enabled) {}
-
 private:
-    std::mutex mutex_; // a handler may run upstream calls from several threads
+    // A copy of the record gets a mutex of its own: the guard is not part of what is recorded.
+    struct own_mutex {
+        std::mutex m;
+        own_mutex() = default;
+        own_mutex(const own_mutex&) {}
+        own_mutex& operator=(const own_mutex&) { return *this; }
+    };
+    own_mutex guard_; // a handler may run upstream calls from several threads
 };
 
 namespace detail {
