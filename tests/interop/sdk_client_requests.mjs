@@ -5,7 +5,7 @@
 // the deadline), sampling/createMessage, and clients without those capabilities.
 
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { startServer } from './lib/server.mjs';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,18 +31,9 @@ if (!serverPath) {
 let httpServer;
 let url;
 if (overHttp) {
-  httpServer = spawn(serverPath, ['--http', '127.0.0.1:0'], { stdio: ['ignore', 'ignore', 'pipe'] });
-  const port = await new Promise((resolve, reject) => {
-    let text = '';
-    const timer = setTimeout(() => reject(new Error('the server did not start listening')), 10000);
-    httpServer.stderr.on('data', (d) => {
-      const m = (text += d).match(/listening on (\d+)/);
-      if (m) {
-        clearTimeout(timer);
-        resolve(Number(m[1]));
-      }
-    });
-  });
+  const started = await startServer(serverPath, ['--http', '127.0.0.1:0']);
+  httpServer = started.server;
+  const port = started.port;
   url = new URL(`http://127.0.0.1:${port}/mcp`);
 }
 

@@ -6,7 +6,7 @@
 // and a graceful SIGTERM that still answers the call in flight.
 
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { startServer } from './lib/server.mjs';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,20 +29,8 @@ if (!serverPath) {
   process.exit(2);
 }
 
-const server = spawn(serverPath, ['--http', '127.0.0.1:0'], { stdio: ['ignore', 'ignore', 'pipe'] });
+const { server, port } = await startServer(serverPath, ['--http', '127.0.0.1:0']);
 const exited = new Promise((resolve) => server.on('exit', (code, signal) => resolve({ code, signal })));
-const port = await new Promise((resolve, reject) => {
-  let text = '';
-  const timer = setTimeout(() => reject(new Error('the server did not start listening')), 10000);
-  server.stderr.on('data', (d) => {
-    text += d;
-    const m = text.match(/listening on (\d+)/);
-    if (m) {
-      clearTimeout(timer);
-      resolve(Number(m[1]));
-    }
-  });
-});
 const url = new URL(`http://127.0.0.1:${port}/mcp`);
 
 try {
