@@ -4,12 +4,17 @@
 //
 //   support_desk [--stdio | --http ADDRESS:PORT] [--db PATH] [--audit PATH]
 //                [--user NAME] [--tenant NAME] [--scopes a,b,c] [--carrier-delay-ms N]
+//                [--jwks PATH --issuer URL --audience URL | --insecure-no-auth]
 //
-// The identity flags name the caller (stdio has no authentication; neither has HTTP yet).
+// Over stdio the identity flags name the caller. Over HTTP every request needs a bearer token:
+// a JWT signed by a key of the JWKS file, issued by --issuer for --audience (this server's
+// resource URI); its sub, tenant and scope claims name the caller. HTTP without tokens, where
+// everyone is the identity flags' caller, needs --insecure-no-auth and is logged as a warning.
 // The database is created and seeded on first start.
 
 #include "tools.hpp"
 
+#include <warden/auth/jwt.hpp>
 #include <warden/transport/http.hpp>
 
 #include <cstdio>
@@ -35,7 +40,8 @@ std::vector<std::string> split(const std::string& list) {
 
 int usage() {
     std::fprintf(stderr, "usage: support_desk [--stdio | --http ADDRESS:PORT] [--db PATH] [--audit PATH] [--user NAME] "
-                         "[--tenant NAME] [--scopes a,b,c] [--carrier-delay-ms N]\n");
+                         "[--tenant NAME] [--scopes a,b,c] [--carrier-delay-ms N]\n"
+                         "                    [--jwks PATH --issuer URL --audience URL | --insecure-no-auth]\n");
     return 2;
 }
 
@@ -49,9 +55,19 @@ int main(int argc, char** argv) {
                                              {"--scopes", "orders:read,notes:write,refunds,email:send"},
                                              {"--carrier-delay-ms", "50"}};
     std::string http_at;
+    bool insecure_no_auth = false;
     for (int i = 1; i < argc; ++i) {
         std::string a = argv[i];
         if (a == "--stdio") continue;
+        if (a == "--insecure-no-auth") {
+            insecure_no_auth = true;
+            continue;
+        }
+        if (a == "--jwks" || a == "--issuer" || a == "--audience") {
+            if (i + 1 >= argc) return usage();
+            flags[a] = argv[++i];
+            continue;
+        }
         if (i + 1 >= argc) return usage();
         if (a == "--http") http_at = argv[++i];
         else if (flags.count(a)) flags[a] = argv[++i];
@@ -90,7 +106,33 @@ int main(int argc, char** argv) {
         warden::http_options options;
         options.address = http_at.substr(0, colon);
         options.port = static_cast<unsigned short>(std::stoi(http_at.substr(colon + 1)));
-        options.caller = caller;
+        const bool token_flags = flags.count("--jwks") || flags.count("--issuer") || flags.count("--audience");
+        if (token_flags && insecure_no_auth) {
+            std::fprintf(stderr, "support_desk: --insecure-no-auth contradicts --jwks/--issuer/--audience\n");
+            return 2;
+        }
+        if (insecure_no_auth) {
+            std::fprintf(stderr, "support_desk: WARNING: --insecure-no-auth: HTTP requests are not authenticated; anyone "
+                                 "who can reach %s acts as %s of %s\n",
+                         http_at.c_str(), caller.user.c_str(), caller.tenant.c_str());
+            options.caller = caller;
+        } else {
+            if (!flags.count("--jwks") || !flags.count("--issuer") || !flags.count("--audience")) {
+                std::fprintf(stderr, "support_desk: HTTP needs --jwks PATH --issuer URL --audience URL (or "
+                                     "--insecure-no-auth, for local experiments only)\n");
+                return 2;
+            }
+            auto verifier = std::make_shared<warden::jwt_verifier>(
+                warden::jwks::load(flags["--jwks"]), warden::jwt_options{.issuer = flags["--issuer"], .audience = flags["--audience"]});
+            options.authenticate = warden::bearer_authentication(std::move(verifier));
+            // Behind a proxy, requests name the resource's host: it is the one Host accepted besides loopback.
+            const auto& audience = flags["--audience"];
+            if (auto scheme = audience.find("://"); scheme != std::string::npos)
+                options.allowed_hosts.push_back(audience.substr(scheme + 3, audience.find('/', scheme + 3) - scheme - 3));
+            options.protected_resource = {{.resource = flags["--audience"],
+                                           .authorization_servers = {flags["--issuer"]},
+                                           .scopes_supported = {"orders:read", "notes:write", "refunds", "email:send"}}};
+        }
         warden::serve_http(server, options, [&](unsigned short port) {
             std::fprintf(stderr, "support_desk: listening on http://%s:%u/mcp\n", options.address.c_str(), port);
             std::fflush(stderr);

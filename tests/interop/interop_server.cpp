@@ -246,9 +246,10 @@ int main(int argc, char** argv) {
         options.port = static_cast<unsigned short>(std::stoi(at.substr(colon + 1)));
         if (argc == 4 && std::string(argv[3]) == "--auth") // a stand-in for token verification: "Bearer <user>"
         {
-            options.authenticate = [](std::string_view authorization) -> std::optional<warden::principal> {
-                if (authorization.substr(0, 7) != "Bearer " || authorization.size() == 7) return std::nullopt;
-                return warden::principal{std::string(authorization.substr(7)), "acme", {}};
+            options.authenticate = [](std::string_view authorization) {
+                if (authorization.substr(0, 7) != "Bearer " || authorization.size() == 7)
+                    return warden::token_check::refused("the token was not accepted");
+                return warden::token_check::ok({std::string(authorization.substr(7)), "acme", {}});
             };
             options.protected_resource = {{"https://desk.example.com/mcp", {"https://auth.example.com"}, {"notes", "refunds"}}};
         }

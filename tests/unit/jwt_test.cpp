@@ -179,8 +179,39 @@ TEST_CASE("jwt: every wrong form is refused with a reason that does not echo the
     auto n = jwk_of(rsa.get(), "r1").at("n").as_string();
     refused(hs256({{"alg", "HS256"}, {"kid", "r1"}}, claims(), std::string_view(n)), "HS256 tokens are not accepted");
 
-    for (std::string bad : std::vector<std::string>{"", "a.b", "a.b.c.d", "!!!.e30.", "e30.e30.e30", std::string(9000, 'a')})
+    for (std::string bad : std::vector<std::string>{"", "a.b", "a.b.c.d", "!!!.e30.", "e30.e30.e30"})
         refused(bad, "the token is malformed");
+    refused(std::string(9000, 'a'), "the token is too large");
+}
+
+TEST_CASE("bearer_authentication: only an Authorization: Bearer token reaches the verifier", "[jwt]") {
+    // A verifier that accepts the one token "good" and records what it was asked.
+    struct recording_verifier final : warden::token_verifier {
+        mutable std::vector<std::string> asked;
+        warden::token_check verify(std::string_view token) const override {
+            asked.emplace_back(token);
+            if (token == "good") return warden::token_check::ok({"alice", "acme", {"notes"}});
+            return warden::token_check::refused("the token is not active");
+        }
+    };
+    auto verifier = std::make_shared<recording_verifier>();
+    auto authenticate = warden::bearer_authentication(verifier);
+
+    auto ok = authenticate("Bearer good");
+    REQUIRE(ok);
+    CHECK(ok.who->user == "alice");
+    CHECK(authenticate("bearer good")); // the scheme is case-insensitive
+    CHECK(authenticate("BEARER   good  "));
+    CHECK(authenticate("Bearer bad").reason == "the token is not active");
+    CHECK(verifier->asked == std::vector<std::string>{"good", "good", "good", "bad"});
+
+    for (std::string_view other : {"Basic YWxpY2U6cHc=", "Bearer", "Bearer ", "Bearergood", "good", "Token good"}) {
+        INFO(other);
+        auto check = authenticate(other);
+        CHECK_FALSE(check);
+        CHECK(check.reason.find("good") == std::string::npos);
+    }
+    CHECK(verifier->asked.size() == 4); // none of those reached the verifier
 }
 
 TEST_CASE("jwt: HS256 only with a secret configured for it", "[jwt]") {

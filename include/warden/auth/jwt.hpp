@@ -228,7 +228,8 @@ public:
     token_check verify(std::string_view token) const override { return verify(token, std::chrono::system_clock::now()); }
 
     token_check verify(std::string_view token, std::chrono::system_clock::time_point now) const {
-        if (token.empty() || token.size() > options_.max_token_bytes) return token_check::refused("the token is malformed");
+        if (token.size() > options_.max_token_bytes) return token_check::refused("the token is too large");
+        if (token.empty()) return token_check::refused("the token is malformed");
         auto dot1 = token.find('.');
         auto dot2 = dot1 == std::string_view::npos ? dot1 : token.find('.', dot1 + 1);
         if (dot2 == std::string_view::npos || token.find('.', dot2 + 1) != std::string_view::npos)

@@ -7,7 +7,9 @@
 
 #include <warden/policy/principal.hpp>
 
+#include <cctype>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -45,6 +47,23 @@ public:
 private:
     std::function<std::optional<principal>(std::string_view)> introspect_;
 };
+
+// The HTTP authenticate hook for bearer tokens (http_options::authenticate): the token is read
+// from "Authorization: Bearer <token>" only, and checked by `verifier`.
+inline std::function<token_check(std::string_view)> bearer_authentication(std::shared_ptr<const token_verifier> verifier) {
+    return [verifier = std::move(verifier)](std::string_view authorization) -> token_check {
+        constexpr std::string_view scheme = "bearer";
+        bool is_bearer = authorization.size() > scheme.size() && authorization[scheme.size()] == ' ';
+        for (std::size_t i = 0; is_bearer && i < scheme.size(); ++i) // the scheme is case-insensitive (RFC 9110)
+            is_bearer = std::tolower(static_cast<unsigned char>(authorization[i])) == scheme[i];
+        if (!is_bearer) return token_check::refused("only Bearer tokens are accepted");
+        auto token = authorization.substr(scheme.size());
+        while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
+        while (!token.empty() && token.back() == ' ') token.remove_suffix(1);
+        if (token.empty()) return token_check::refused("the token is empty");
+        return verifier->verify(token);
+    };
+}
 
 } // namespace warden
 

@@ -187,6 +187,14 @@ public:
         });
     }
 
+    // The scopes a tool requires of its caller (none for a tool that is not there): lets a
+    // transport refuse a call before it starts, as HTTP does with its 403 step-up challenge.
+    std::vector<std::string> required_scopes(std::string_view tool) const {
+        const auto cat = snapshot();
+        auto it = cat->by_name.find(tool);
+        return it == cat->by_name.end() ? std::vector<std::string>{} : cat->tools[it->second]->policy.scopes;
+    }
+
     // Tells every session subscribed to `uri` that it changed (notifications/resources/updated).
     void notify_resource_updated(const std::string& uri) const {
         broadcast(jsonrpc::make_notification("notifications/resources/updated", boost::json::object{{"uri", uri}}),

@@ -7,6 +7,7 @@
 // checked against DNS rebinding, and limits on headers, bodies, sessions, connections and idle
 // time. One thread per connection: a slow call holds up only its own connection.
 
+#include <warden/auth/token_verifier.hpp>
 #include <warden/protocol/server.hpp>
 
 #include <boost/asio/ip/tcp.hpp>
@@ -59,10 +60,12 @@ struct http_options {
     std::vector<std::string> allowed_hosts;     // Host values accepted besides loopback names
     std::vector<std::string> allowed_origins;   // Origin values accepted besides loopback origins
     principal caller{"local", "local", {}};     // who calls when there is no authenticate hook
-    // Who is calling, from the request's Authorization header (empty when absent); nothing for
-    // "not authenticated" (401). A session stays with the principal that created it: a request
-    // of another user or tenant on it is refused (403).
-    std::function<std::optional<principal>(std::string_view authorization)> authenticate{};
+    // Who is calling, from the request's Authorization header (empty when absent): the principal,
+    // or why not (401, the reason in the challenge's error_description). For bearer tokens use
+    // bearer_authentication(verifier) (auth/token_verifier.hpp, auth/jwt.hpp). A session stays
+    // with the principal that created it: a request of another user or tenant on it is refused
+    // (403), and so is a tools/call whose tool needs a scope the caller lacks (403 insufficient_scope).
+    std::function<token_check(std::string_view authorization)> authenticate{};
 
     // RFC 9728: this protected resource and who issues its tokens. When set, it is served at
     // /.well-known/oauth-protected-resource (and with the resource's path appended), and every
@@ -550,18 +553,17 @@ private:
         if (auto pv = req["MCP-Protocol-Version"]; !pv.empty() &&
             std::find(protocol_versions.begin(), protocol_versions.end(), pv) == protocol_versions.end())
             return send_status(socket, v, http::status::bad_request, "unsupported MCP-Protocol-Version", true);
-        std::optional<principal> caller = options_.caller;
+        token_check caller = token_check::ok(options_.caller);
         if (options_.authenticate) {
-            caller = options_.authenticate(req[http::field::authorization]);
-            if (!caller)
-                return req[http::field::authorization].empty()
-                           ? send_unauthorized(socket, v, {}, "authentication required")
-                           : send_unauthorized(socket, v, "invalid_token", "the token was not accepted");
+            auto authorization = req[http::field::authorization];
+            if (authorization.empty()) return send_unauthorized(socket, v, {}, "authentication required");
+            caller = options_.authenticate(authorization);
+            if (!caller) return send_unauthorized(socket, v, "invalid_token", caller.reason);
         }
         switch (req.method()) {
-        case http::verb::post: return post(conn, req, *caller);
-        case http::verb::get: return get(conn, req, *caller);
-        case http::verb::delete_: return end_session(socket, req, *caller);
+        case http::verb::post: return post(conn, req, *caller.who);
+        case http::verb::get: return get(conn, req, *caller.who);
+        case http::verb::delete_: return end_session(socket, req, *caller.who);
         default:
             return send_status(socket, v, http::status::method_not_allowed, "use POST, GET or DELETE", true,
                                "GET, POST, DELETE");
@@ -623,6 +625,15 @@ private:
                 {"bearer_methods_supported", boost::json::array{"header"}}};
     }
 
+    // A challenge parameter keeps to RFC 6750's characters: no quotes, backslashes or controls
+    // that could end it early or split the header.
+    static std::string quotable(std::string_view text) {
+        std::string out(text);
+        for (char& c : out)
+            if (c < 0x20 || c > 0x7e || c == '"' || c == '\\') c = ' ';
+        return out;
+    }
+
     static bool has_query_parameter(std::string_view query, std::string_view name) {
         while (!query.empty()) {
             auto amp = query.find('&');
@@ -635,20 +646,26 @@ private:
     }
 
     // 401 (or the status given) with a Bearer challenge that says where the resource's metadata
-    // is and which scopes it knows (MCP authorization, RFC 6750).
+    // is and which scopes to ask for (MCP authorization, RFC 6750): those the resource knows, or
+    // `scopes` when given (the step-up's).
     after send_unauthorized(detail::tcp::socket& socket, unsigned version, std::string_view error, std::string_view why,
-                            detail::http::status status = detail::http::status::unauthorized) const {
+                            detail::http::status status = detail::http::status::unauthorized,
+                            const std::vector<std::string>* scopes = nullptr) const {
         namespace http = detail::http;
         std::string challenge = "Bearer";
         std::string sep = " ";
         if (options_.protected_resource) {
             challenge += sep + "resource_metadata=\"" + resource_metadata_url() + "\"";
             sep = ", ";
-            std::string scopes;
-            for (const auto& sc : options_.protected_resource->scopes_supported) scopes += (scopes.empty() ? "" : " ") + sc;
-            if (!scopes.empty()) challenge += sep + "scope=\"" + scopes + "\"";
         }
-        if (!error.empty()) challenge += sep + "error=\"" + std::string(error) + "\", error_description=\"" + std::string(why) + "\"";
+        if (!scopes && options_.protected_resource) scopes = &options_.protected_resource->scopes_supported;
+        if (scopes && !scopes->empty()) {
+            std::string list;
+            for (const auto& sc : *scopes) list += (list.empty() ? "" : " ") + sc;
+            challenge += sep + "scope=\"" + quotable(list) + "\"";
+            sep = ", ";
+        }
+        if (!error.empty()) challenge += sep + "error=\"" + std::string(error) + "\", error_description=\"" + quotable(why) + "\"";
         http::response<http::string_body> res{status, version};
         res.set(http::field::content_type, "application/json");
         res.set(http::field::www_authenticate, challenge);
@@ -709,6 +726,18 @@ private:
         const bool initialize = request && request->method == "initialize";
         // Else its only answer is 202. A batch may hold requests: it is served, and answered if need be.
         const bool answered = request ? !request->is_notification() : std::holds_alternative<jsonrpc::batch>(message);
+        // Step-up (MCP authorization): a call of a tool whose scope the token lacks is refused
+        // before it starts, with the scopes to ask the authorization server for.
+        if (options_.authenticate && request && request->method == "tools/call") {
+            const auto* name = request->params.if_contains("name");
+            if (name && name->is_string()) {
+                auto needed = srv_.required_scopes(name->get_string());
+                for (const auto& scope : needed)
+                    if (!caller.has_scope(scope))
+                        return send_unauthorized(socket, v, "insufficient_scope", "this tool needs the scope " + scope,
+                                                 http::status::forbidden, &needed);
+            }
+        }
         std::shared_ptr<http_session> ses;
         std::string session_id;
         if (initialize) {
