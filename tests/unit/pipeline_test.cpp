@@ -422,6 +422,19 @@ TEST_CASE("pipeline: a retried write runs once; other arguments under the same k
     initialize(srv, other, true);
     CHECK(code_of(call(srv, other, "refund", R"({"requestId":"r-9","orderId":"O-1","cents":100})")) == "ok");
     CHECK(runs == 2);
+
+    // Without a store, idempotency is off: a retry runs again and nothing says replayed.
+    warden::server bare({.pipeline = {.idempotency = nullptr}});
+    bare.add(refund{&runs});
+    warden::session third({"cy", "acme", {"refunds"}}, human.sender());
+    human.srv = &bare;
+    human.ses = &third;
+    initialize(bare, third, true);
+    CHECK(code_of(call(bare, third, "refund", R"({"requestId":"r-9","orderId":"O-1","cents":100})")) == "ok");
+    auto twice = call(bare, third, "refund", R"({"requestId":"r-9","orderId":"O-1","cents":100})");
+    CHECK(code_of(twice) == "ok");
+    CHECK_FALSE(twice.as_object().contains("_meta"));
+    CHECK(runs == 4);
 }
 
 TEST_CASE("pipeline: concurrent duplicates never both run; failures are forgotten so a retry runs", "[pipeline]") {

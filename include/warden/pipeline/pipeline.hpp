@@ -42,7 +42,7 @@ struct pipeline_options {
     rate_limits default_rate{};                          // for tools without settings of their own
     std::map<std::string, tool_settings, std::less<>> tools{}; // by tool name
     std::size_t max_output_bytes = 1024 * 1024;          // a result larger than this is refused
-    std::shared_ptr<idempotency_store> idempotency = std::make_shared<memory_idempotency_store>();
+    std::shared_ptr<idempotency_store> idempotency = std::make_shared<memory_idempotency_store>(); // nullptr: off
     std::shared_ptr<approver> approvals{};               // asked when the client cannot elicit
     std::vector<std::shared_ptr<trace_sink>> sinks{};     // every call's trace record goes to each
     std::vector<std::shared_ptr<stage>> stages{};         // yours: after authorize, before the rate limit
@@ -249,7 +249,8 @@ boost::json::object run_pipeline(Tool& tool, const policy_summary& summary, pipe
 
     // idempotency: a retry gets the first result; the same key with other arguments is refused.
     std::string key;
-    if constexpr (P::is_mutating) {
+    const bool deduplicated = P::is_mutating && options.idempotency; // no store: idempotency is off
+    if (deduplicated) {
         std::optional<std::string> given;
         if constexpr (detail::has_key_field<typename Tool::input>()) given = detail::key_field(*in);
         if (!given && call.meta)
@@ -328,7 +329,7 @@ boost::json::object run_pipeline(Tool& tool, const policy_summary& summary, pipe
 
     // A success is kept for retries (a result too large to send too: the work is done). A failure
     // is forgotten, so a retry runs again: see docs/pipeline.md on failed calls.
-    if constexpr (P::is_mutating) {
+    if (deduplicated) {
         if (succeeded) options.idempotency->finish(key, result);
         else options.idempotency->abandon(key);
     }
