@@ -14,7 +14,7 @@
 //                     call: the store is written every time).
 // The approval round trip is left out (it waits for a human) and so is any real work in the
 // handler (it returns its input). The target: server_full - parse_request - direct_call, the
-// pipeline's own work, costs no more than parse_request. benchmarks/run_validation reports it.
+// pipeline's own work, costs no more than parse_request. benchmarks/run reports it.
 
 #include <warden/warden.hpp>
 
@@ -23,8 +23,60 @@
 #include <boost/json/parse.hpp>
 
 #include <cstdio>
+#include <cstdlib>
+#include <new>
 #include <string>
 #include <vector>
+
+// Heap allocations per call: built a second time as bench_allocations with
+// WARDEN_COUNT_ALLOCATIONS, which replaces the global operator new with one that counts on the
+// calling thread. Each benchmark then reports allocs_per_call and bytes_per_call (the work done
+// between timed iterations, such as making fresh requests, is left out of the count).
+namespace bench {
+thread_local std::size_t allocations = 0;
+thread_local std::size_t allocated_bytes = 0;
+
+class allocation_count {
+public:
+    // What `f` allocates is not the call's.
+    template<class F> void exclude(F&& f) {
+        auto count = allocations, bytes = allocated_bytes;
+        f();
+        excluded_ += allocations - count;
+        excluded_bytes_ += allocated_bytes - bytes;
+    }
+    void report([[maybe_unused]] benchmark::State& state) const {
+#ifdef WARDEN_COUNT_ALLOCATIONS
+        auto per_call = [&](std::size_t total) { return benchmark::Counter(static_cast<double>(total), benchmark::Counter::kAvgIterations); };
+        state.counters["allocs_per_call"] = per_call(allocations - start_ - excluded_);
+        state.counters["bytes_per_call"] = per_call(allocated_bytes - start_bytes_ - excluded_bytes_);
+#endif
+    }
+
+private:
+    std::size_t start_ = allocations, start_bytes_ = allocated_bytes, excluded_ = 0, excluded_bytes_ = 0;
+};
+} // namespace bench
+
+#ifdef WARDEN_COUNT_ALLOCATIONS
+void* operator new(std::size_t n) {
+    ++bench::allocations;
+    bench::allocated_bytes += n;
+    if (void* p = std::malloc(n ? n : 1)) return p;
+    throw std::bad_alloc();
+}
+void* operator new[](std::size_t n) { return ::operator new(n); }
+void* operator new(std::size_t n, const std::nothrow_t&) noexcept {
+    ++bench::allocations;
+    bench::allocated_bytes += n;
+    return std::malloc(n ? n : 1);
+}
+void* operator new[](std::size_t n, const std::nothrow_t& t) noexcept { return ::operator new(n, t); }
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete[](void* p) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
+#endif
 
 namespace bench {
 
@@ -105,26 +157,32 @@ void run_server(benchmark::State& state, const warden::server& srv, std::string_
         return;
     }
     std::size_t i = 0, round = 0;
+    allocation_count counted;
     for (auto _ : state) {
         if (fresh_keys && ++i == requests.size()) { // new keys for the next round: none is replayed
             state.PauseTiming();
             ++round;
-            for (std::size_t k = 0; k < requests.size(); ++k)
-                requests[k] = request(tool, "T-" + std::to_string(round) + "-" + std::to_string(k), 1);
+            counted.exclude([&] {
+                for (std::size_t k = 0; k < requests.size(); ++k)
+                    requests[k] = request(tool, "T-" + std::to_string(round) + "-" + std::to_string(k), 1);
+            });
             i = 0;
             state.ResumeTiming();
         }
         auto reply = srv.handle(requests[i], s);
         benchmark::DoNotOptimize(reply);
     }
+    counted.report(state);
 }
 
 void parse_request(benchmark::State& state) {
     auto text = request("read_note", "T-1", 1);
+    allocation_count counted;
     for (auto _ : state) {
         auto m = warden::jsonrpc::read(text);
         benchmark::DoNotOptimize(m);
     }
+    counted.report(state);
 }
 
 void direct_call(benchmark::State& state) {
@@ -132,10 +190,12 @@ void direct_call(benchmark::State& state) {
     read_note tool;
     std::stop_source stop;
     warden::context ctx(agent, warden::context::clock::now() + std::chrono::hours(1), stop.get_token());
+    allocation_count counted;
     for (auto _ : state) {
         auto r = warden::run_tool_call(tool, args, ctx);
         benchmark::DoNotOptimize(r);
     }
+    counted.report(state);
 }
 
 void server_bare(benchmark::State& state) {
@@ -210,12 +270,15 @@ void run_stages(benchmark::State& state, warden::pipeline_options options, bool 
     auto write_policy = warden::detail::summarize_policy<write_note>();
     std::size_t i = 0;
     long round = 0;
+    allocation_count counted;
     for (auto _ : state) {
         if (write && ++i == keyed.size()) {
             state.PauseTiming();
             ++round;
-            for (std::size_t k = 0; k < keyed.size(); ++k)
-                keyed[k].as_object()["ticketId"] = "T-" + std::to_string(round) + "-" + std::to_string(k);
+            counted.exclude([&] {
+                for (std::size_t k = 0; k < keyed.size(); ++k)
+                    keyed[k].as_object()["ticketId"] = "T-" + std::to_string(round) + "-" + std::to_string(k);
+            });
             i = 0;
             state.ResumeTiming();
         }
@@ -239,6 +302,7 @@ void run_stages(benchmark::State& state, warden::pipeline_options options, bool 
             for (const auto& sink : options.sinks) sink->write(trace);
         benchmark::DoNotOptimize(result);
     }
+    counted.report(state);
 }
 
 void stages_bare(benchmark::State& state) {

@@ -23,7 +23,7 @@
 //                         both;
 //   hand_decoder_plain_patterns (order only)
 //                         the hand-written decoder checking the two patterns with plain code.
-// ajv and zod are timed by benchmarks/validators.mjs on the same files; benchmarks/run_validation
+// ajv and zod are timed by benchmarks/validators.mjs on the same files; benchmarks/run
 // runs both and writes docs/benchmarks.md.
 //
 // Before anything is timed, main() checks that warden and the hand-written decoder agree on the

@@ -677,9 +677,13 @@ private:
         return ec ? after::close : after::keep_alive;
     }
 
-    // Forgets sessions unused for longer than the idle timeout.
+    // Forgets sessions unused for longer than the idle timeout. It walks every session, under the
+    // lock every request takes: so at most once a second, unless the server is full and a new
+    // session needs the room.
     void sweep_sessions() {
         auto now = std::chrono::steady_clock::now().time_since_epoch();
+        if (sessions_.size() < options_.max_sessions && now - last_sweep_ < std::chrono::seconds(1)) return;
+        last_sweep_ = now;
         auto limit = std::chrono::duration_cast<std::chrono::steady_clock::duration>(options_.session_idle_timeout);
         for (auto it = sessions_.begin(); it != sessions_.end();) {
             auto last = std::chrono::steady_clock::duration(it->second->last_used.load());
@@ -884,6 +888,7 @@ private:
     std::size_t workers_ = 0;     // threads serving a connection or finishing a released call
     std::map<detail::http_connection*, std::chrono::steady_clock::time_point> reading_; // waiting for a request, and until when
     std::mutex sessions_mutex_;
+    std::chrono::steady_clock::duration last_sweep_{}; // under sessions_mutex_
     std::map<std::string, std::shared_ptr<http_session>> sessions_;
 };
 

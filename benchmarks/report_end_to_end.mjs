@@ -1,0 +1,184 @@
+// The end-to-end, memory and compile-time sections of docs/benchmarks.md, and their charts, from
+// the JSON results benchmarks/run collects. report.mjs calls it; nothing here is typed by hand.
+
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+
+import { barChart, lineChart } from './svg.mjs';
+
+const SERVERS = [
+    { id: 'ts', name: 'TypeScript SDK' },
+    { id: 'minimal', name: 'warden minimal' },
+    { id: 'full', name: 'warden full' },
+];
+
+const median = (xs) => {
+    const s = xs.filter((x) => typeof x === 'number' && Number.isFinite(x)).sort((a, b) => a - b);
+    if (!s.length) return null;
+    const m = Math.floor(s.length / 2);
+    return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const f0 = (x) => (x === null ? '-' : Math.round(x).toLocaleString('en-US'));
+const f1 = (x) => (x === null ? '-' : x.toFixed(1));
+const f2 = (x) => (x === null ? '-' : x.toFixed(2));
+const ratio = (a, b) => (a === null || b === null || b === 0 ? null : a / b);
+
+// matrix.mjs labels each result "<config> rep<k>".
+function loadMatrix(file) {
+    const byConfig = new Map();
+    for (const line of readFileSync(file, 'utf8').split('\n')) {
+        if (!line.trim()) continue;
+        const r = JSON.parse(line);
+        const config = String(r.label ?? '').replace(/ rep\d+$/, '');
+        if (!byConfig.has(config)) byConfig.set(config, []);
+        byConfig.get(config).push(r);
+    }
+    const summary = new Map();
+    for (const [config, rs] of byConfig) {
+        summary.set(config, {
+            runs: rs.length,
+            n: rs[0]?.n ?? null,
+            fatal: rs.filter((r) => r.fatal || r.timed_out || r.exit_code !== 0).length,
+            errors: rs.reduce((a, r) => a + (r.errors ?? 0), 0),
+            rejected: rs.map((r) => r.rejected ?? null),
+            cps: median(rs.map((r) => r.calls_per_s)),
+            p50: median(rs.map((r) => r.latency_ms?.p50)),
+            p99: median(rs.map((r) => r.latency_ms?.p99)),
+            cpu: median(rs.map((r) => r.server_cpu_us_per_call)),
+            rss: median(rs.map((r) => (r.server_peak_rss_kb ?? NaN) / 1024)),
+        });
+    }
+    return summary;
+}
+
+export function endToEnd({ dir, idle, compile, docsDir, chartsDir = 'benchmarks' }) {
+    const m = Object.fromEntries(SERVERS.map((s) => [s.id, loadMatrix(path.join(dir, `e2e-${s.id}.jsonl`))]));
+    const configs = [...m.ts.keys()];
+    const lines = [];
+    const targets = [];
+    const charts = path.join(docsDir, chartsDir);
+    mkdirSync(charts, { recursive: true });
+
+    lines.push('## End to end: warden against the official TypeScript SDK', '');
+    lines.push(
+        'The same load driver (`../shared/bench/load.mjs`, through `matrix.mjs`) against three servers of the same tool',
+        '(`create_support_note`, strict `{ticketId, note 1..2000}` in, `{noteId, status}` out, nothing stored):',
+        'the official TypeScript SDK\'s `ts_server.mjs`, and `bench_server` with `--pipeline minimal` (strict decode,',
+        'output checks; idempotency off) and `--pipeline full` (rate limits per user, tenant and tool, the in-memory',
+        'idempotency store with a fresh key per call, a JSON-lines trace of every call written to a file).',
+        'Each server ran the whole matrix (stdio at depth 1 and 32, HTTP with `fetch` at depth 1 and 16, HTTP with',
+        'node\'s keep-alive client at depth 1 and 16, and the invalid-argument runs), one server after the other in',
+        'the same run. Figures are medians over the repetitions. "CPU" is the server process\'s user + system time',
+        'per call, as the driver reads it from /proc.', '');
+    const kit = (file) => { try { return JSON.parse(readFileSync(path.join(dir, '..', 'e2e-kit', file), 'utf8')); } catch { return {}; } };
+    const first = [...m.ts.values()][0] ?? {};
+    const runs = m.ts.get('stdio d32')?.runs ?? '?';
+    lines.push(`Driver: the kit's load.mjs under Node ${process.version}, TypeScript SDK ` +
+        `${kit('node_modules/@modelcontextprotocol/sdk/package.json').version ?? '?'} with zod ${kit('node_modules/zod/package.json').version ?? '?'}; ` +
+        `${runs} repetition(s) of each configuration; ${first.n ?? '?'} calls per stdio run.`, '');
+    lines.push('| config | server | calls/s | p50 ms | p99 ms | server CPU µs/call | peak RSS MiB | checks |', '|---|---|---:|---:|---:|---:|---:|---|');
+    for (const c of configs) {
+        for (const s of SERVERS) {
+            const r = m[s.id].get(c);
+            if (!r) continue;
+            const check = c.includes('invalid')
+                ? `rejected ${r.rejected.join('/')} of ${r.n}`
+                : `${r.errors} errors`;
+            lines.push(`| ${c} | ${s.name} | ${f0(r.cps)} | ${f2(r.p50)} | ${f2(r.p99)} | ${f1(r.cpu)} | ${f1(r.rss)} | ${check}${r.fatal ? `, ${r.fatal} failed run(s)` : ''} |`);
+        }
+    }
+    lines.push('');
+
+    // The ratios the targets are about.
+    const get = (sid, c, k) => m[sid].get(c)?.[k] ?? null;
+    const keyConfigs = ['stdio d32', 'http(node) d16'];
+    lines.push('Ratios (warden ÷ TypeScript; smaller is better):', '');
+    lines.push('| config | pipeline | server CPU per call | p99 latency | peak RSS |', '|---|---|---:|---:|---:|');
+    for (const c of keyConfigs)
+        for (const sid of ['minimal', 'full'])
+            lines.push(`| ${c} | ${sid} | ${f2(ratio(get(sid, c, 'cpu'), get('ts', c, 'cpu')))} | ${f2(ratio(get(sid, c, 'p99'), get('ts', c, 'p99')))} | ${f2(ratio(get(sid, c, 'rss'), get('ts', c, 'rss')))} |`);
+    lines.push('');
+
+    for (const c of keyConfigs) {
+        for (const sid of ['minimal', 'full']) {
+            const cpu = ratio(get(sid, c, 'cpu'), get('ts', c, 'cpu'));
+            targets.push({ input: `e2e ${c}`, what: `${sid}: server CPU per call ≤ 1/10 of the TypeScript server's`, met: cpu !== null && cpu <= 0.1,
+                detail: `${f1(get(sid, c, 'cpu'))} µs against ${f1(get('ts', c, 'cpu'))} µs: ${f2(cpu)}×` });
+            const p99 = ratio(get(sid, c, 'p99'), get('ts', c, 'p99'));
+            targets.push({ input: `e2e ${c}`, what: `${sid}: p99 latency ≤ 1/5 of the TypeScript server's`, met: p99 !== null && p99 <= 0.2,
+                detail: `${f2(get(sid, c, 'p99'))} ms against ${f2(get('ts', c, 'p99'))} ms: ${f2(p99)}×` });
+            const rss = ratio(get(sid, c, 'rss'), get('ts', c, 'rss'));
+            targets.push({ input: `e2e ${c}`, what: `${sid}: peak RSS ≤ 1/5 of the TypeScript server's`, met: rss !== null && rss <= 0.2,
+                detail: `${f1(get(sid, c, 'rss'))} MiB against ${f1(get('ts', c, 'rss'))} MiB: ${f2(rss)}×` });
+        }
+        const fm = ratio(get('full', c, 'cpu'), get('minimal', c, 'cpu'));
+        targets.push({ input: `e2e ${c}`, what: 'full pipeline ≤ 1.5× the server CPU per call of minimal', met: fm !== null && fm <= 1.5,
+            detail: `${f1(get('full', c, 'cpu'))} µs against ${f1(get('minimal', c, 'cpu'))} µs: ${f2(fm)}×` });
+    }
+    for (const c of configs.filter((x) => x.includes('invalid'))) {
+        const valid = c.replace(' invalid', '');
+        for (const sid of ['minimal', 'full']) {
+            const r = m[sid].get(c);
+            const all = r && r.rejected.every((x) => x === r.n);
+            const cost = ratio(get(sid, c, 'cpu'), get(sid, valid, 'cpu'));
+            targets.push({ input: `e2e ${c}`, what: `${sid}: every invalid call rejected, at no more than a valid call's CPU`,
+                met: Boolean(all) && cost !== null && cost <= 1,
+                detail: `rejected ${r ? r.rejected.join('/') : '-'} of ${r?.n ?? '-'}; ${f1(get(sid, c, 'cpu'))} µs against ${f1(get(sid, valid, 'cpu'))} µs valid: ${f2(cost)}×` });
+        }
+    }
+
+    const chart = (file, svg, alt) => {
+        writeFileSync(path.join(charts, file), svg);
+        lines.push(`![${alt}](${chartsDir}/${file})`, '');
+    };
+    const groups = (k) => configs.filter((c) => !c.includes('invalid')).map((c) => ({ label: c, values: SERVERS.map((s) => get(s.id, c, k)) }));
+    chart('e2e-cpu.svg', barChart({ title: 'Server CPU per call (µs, smaller is better)', unit: 'µs per call', groups: groups('cpu'), series: SERVERS.map((s) => s.name), log: true }), 'Server CPU per call');
+    chart('e2e-p99.svg', barChart({ title: 'p99 latency (ms, smaller is better)', unit: 'ms', groups: groups('p99'), series: SERVERS.map((s) => s.name), log: true }), 'p99 latency');
+    chart('e2e-rss.svg', barChart({ title: 'Server peak RSS (MiB, smaller is better)', unit: 'MiB', groups: groups('rss'), series: SERVERS.map((s) => s.name) }), 'Peak RSS');
+
+    if (idle) {
+        const r = JSON.parse(readFileSync(idle, 'utf8'));
+        const mib = (kib) => kib / 1024;
+        lines.push('## Memory at scale: idle HTTP sessions', '');
+        lines.push(
+            `\`benchmarks/idle_sessions.mjs\` started \`bench_server --http\` and opened ${r.sessions.toLocaleString('en-US')} Streamable HTTP sessions`,
+            '(initialize, then notifications/initialized) over a few keep-alive connections, left them idle, and read the',
+            'server\'s RSS from /proc; then it checked that sessions from the first to the last still answer.', '');
+        lines.push('| sessions open | server RSS MiB |', '|---:|---:|');
+        for (const p of r.checkpoints ?? []) lines.push(`| ${p.sessions.toLocaleString('en-US')} | ${f1(mib(p.rss_kib))} |`);
+        lines.push(`| ${r.sessions.toLocaleString('en-US')}, idle (connections closed) | ${f1(mib(r.idle_rss_kib))} |`, '');
+        lines.push(`${f0(r.bytes_per_session)} bytes per session above the ${f1(mib(r.baseline_rss_kib))} MiB of an empty server ` +
+            `(${f0(r.marginal_bytes_per_session)} bytes at the margin); opening them took ${f1(r.open_wall_s)} s (${f0(r.sessions_per_s)} sessions/s), ` +
+            `and ${r.sampled_sessions_ok} sampled sessions answered \`tools/list\` afterwards.`, '');
+        if (r.checkpoints?.length)
+            chart('idle-sessions.svg', lineChart({ title: 'Server RSS with idle Streamable HTTP sessions', xLabel: 'sessions open', yLabel: 'RSS (MiB)',
+                lines: [{ name: 'bench_server', points: r.checkpoints.map((p) => [p.sessions, mib(p.rss_kib)]) }] }), 'RSS against idle sessions');
+        targets.push({ input: 'memory', what: `${r.sessions.toLocaleString('en-US')} idle HTTP sessions fit in 160 MiB of RSS`,
+            met: r.sessions >= 10000 && mib(r.idle_rss_kib) <= 160, detail: `${f1(mib(r.idle_rss_kib))} MiB` });
+    }
+
+    if (compile) {
+        const r = JSON.parse(readFileSync(compile, 'utf8'));
+        const compilers = Object.entries(r.compilers).map(([name, c]) => ({ name, ...c }));
+        const counts = r.counts;
+        lines.push('## Compile time per tool', '');
+        lines.push(
+            `\`benchmarks/compile_time.mjs\` generates translation units declaring and serving ${counts.join(', ')} distinct tools (each with its`,
+            'own input and output structs, across five policies: read-only, mutating with a key function or field, approval',
+            'with `authorize`, external side effect with `preview`) and times each compile with g++ and clang, one at a time,',
+            `the median of ${r.reps} interleaved repetitions. Flags: \`${(r.flags?.timed ?? []).join(' ')}\`.`, '');
+        lines.push(`| compiler | ${counts.map((n) => `${n} tool${n === 1 ? '' : 's'} (s)`).join(' | ')} | s per added tool (least squares, wall) | (CPU) |`,
+            `|---|${counts.map(() => '---:').join('|')}|---:|---:|`);
+        for (const c of compilers) {
+            const at = (n) => c.points.find((p) => p.n === n)?.median_wall_s ?? null;
+            const slope = c.seconds_per_tool.wall.least_squares;
+            lines.push(`| ${c.version} | ${counts.map((n) => f2(at(n))).join(' | ')} | ${f2(slope)} | ${f2(c.seconds_per_tool.cpu.least_squares)} |`);
+            targets.push({ input: 'compile time', what: `${c.name}: each added tool costs ≤ 0.3 s at -O2`, met: slope <= 0.3,
+                detail: `${f2(slope)} s per tool` });
+        }
+        lines.push('');
+        chart('compile-time.svg', lineChart({ title: 'Compile time of a translation unit serving N tools (-O2)', xLabel: 'tools', yLabel: 'seconds',
+            lines: compilers.map((c) => ({ name: c.name, points: c.points.map((p) => [p.n, p.median_wall_s]) })) }), 'Compile time per tool count');
+    }
+    return { lines, targets };
+}
