@@ -495,6 +495,19 @@ TEST_CASE("idempotency store: a waiting duplicate gives up at its deadline", "[p
     short_lived.begin("k", "f", soon);
     short_lived.finish("k", {});
     CHECK(short_lived.begin("k", "f", soon).kind == warden::idempotency_claim::fresh); // expired
+
+    // Long keys (kept as digests) that differ in one character stay apart; the same one replays.
+    const std::string long_key(300, 'k');
+    std::string other_key = long_key;
+    other_key[150] = 'j';
+    CHECK(store.begin(long_key, "f", soon).kind == warden::idempotency_claim::fresh);
+    store.finish(long_key, {{"which", "long"}});
+    CHECK(store.begin(other_key, "f", soon).kind == warden::idempotency_claim::fresh);
+    store.abandon(other_key);
+    auto long_replay = store.begin(long_key, "f", soon);
+    REQUIRE(long_replay.kind == warden::idempotency_claim::replay);
+    CHECK(long_replay.result.at("which") == "long");
+    CHECK(store.begin(long_key, "g", soon).kind == warden::idempotency_claim::conflict);
 }
 
 TEST_CASE("pipeline: upstream calls time out, retry only where safe, and are traced", "[pipeline]") {

@@ -6,9 +6,13 @@
 // durable and shared stores implement the same three calls.
 
 #include <boost/json/object.hpp>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
 
 #include <chrono>
 #include <condition_variable>
+#include <cstdio>
+#include <functional>
 #include <cstdint>
 #include <deque>
 #include <mutex>
@@ -47,18 +51,19 @@ public:
     explicit memory_idempotency_store(std::chrono::seconds ttl = std::chrono::hours(24), std::size_t max_results = 100000)
         : ttl_(ttl), max_results_(max_results) {}
 
-    idempotency_claim begin(const std::string& key, const std::string& fingerprint,
+    idempotency_claim begin(const std::string& given_key, const std::string& fingerprint,
                             std::chrono::steady_clock::time_point wait_until) override {
+        const std::string key = stored_key(given_key);
         std::unique_lock lock(mutex_);
         sweep(std::chrono::steady_clock::now());
         while (true) {
-            auto it = entries_.find(key);
-            if (it == entries_.end() || expired(it->second, std::chrono::steady_clock::now())) {
-                entries_[key] = entry{fingerprint, true, {}, {}, 0};
+            auto [it, fresh] = entries_.try_emplace(key);
+            if (fresh || expired(it->second, std::chrono::steady_clock::now())) {
+                it->second = entry{fingerprint, true, {}, {}, 0};
                 return {idempotency_claim::fresh};
             }
             if (it->second.fingerprint != fingerprint) return {idempotency_claim::conflict};
-            if (!it->second.running) return {idempotency_claim::replay, it->second.result};
+            if (!it->second.running) return {idempotency_claim::replay, boost::json::parse(it->second.result).as_object()};
             if (changed_.wait_until(lock, wait_until) == std::cv_status::timeout) {
                 auto again = entries_.find(key);
                 if (again != entries_.end() && again->second.running && again->second.fingerprint == fingerprint)
@@ -67,12 +72,13 @@ public:
         }
     }
 
-    void finish(const std::string& key, const boost::json::object& result) override {
+    void finish(const std::string& given_key, const boost::json::object& result) override {
+        const std::string key = stored_key(given_key);
         std::lock_guard lock(mutex_);
         auto it = entries_.find(key);
         if (it == entries_.end()) return;
         it->second.running = false;
-        it->second.result = result;
+        it->second.result = boost::json::serialize(result); // a replay is rare: text is smaller and one allocation
         it->second.expires = std::chrono::steady_clock::now() + ttl_;
         it->second.generation = ++generation_;
         finished_.emplace_back(key, generation_);
@@ -86,7 +92,8 @@ public:
         changed_.notify_all();
     }
 
-    void abandon(const std::string& key) override {
+    void abandon(const std::string& given_key) override {
+        const std::string key = stored_key(given_key);
         std::lock_guard lock(mutex_);
         entries_.erase(key);
         changed_.notify_all();
@@ -101,11 +108,28 @@ private:
     struct entry {
         std::string fingerprint;
         bool running = true;
-        boost::json::object result;
+        std::string result; // serialized
         std::chrono::steady_clock::time_point expires;
         std::uint64_t generation; // which finish() stored it
     };
 
+    // A long key is kept as a 128-bit digest of itself (keys derived from a note can be as long as
+    // the note). Safe: the fingerprint is still compared whole, so two keys that collided would
+    // only replay each other for the very same arguments, and 192 bits make that vanishingly rare.
+    static std::string stored_key(const std::string& key) {
+        if (key.size() <= 64) return key;
+        std::uint64_t a = 0xcbf29ce484222325ull, b = 0x84222325cbf29ce4ull; // FNV-1a, two bases
+        for (unsigned char c : key) {
+            a = (a ^ c) * 0x100000001b3ull;
+            b = (b ^ c) * 0x100000001b3ull;
+            b ^= b >> 29;
+        }
+        std::uint64_t m = std::hash<std::string>{}(key); // a different function again
+        char out[64];
+        int n = std::snprintf(out, sizeof out, "#%016llx%016llx%016llx", static_cast<unsigned long long>(a),
+                              static_cast<unsigned long long>(b), static_cast<unsigned long long>(m));
+        return std::string(out, static_cast<std::size_t>(n));
+    }
     static bool expired(const entry& e, std::chrono::steady_clock::time_point now) { return !e.running && now >= e.expires; }
 
     // Expired results go in batches, when the map has doubled since the last sweep: amortized

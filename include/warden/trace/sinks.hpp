@@ -3,6 +3,7 @@
 
 // Where trace records go: a JSON-lines file (the audit log), memory (tests), or a callback.
 
+#include <warden/detail/batched_writer.hpp>
 #include <warden/trace/trace.hpp>
 
 #include <boost/json/serialize.hpp>
@@ -27,24 +28,25 @@ public:
 // Appends one JSON object per line and flushes it, so a crash loses at most the line being written.
 class json_lines_sink final : public trace_sink {
 public:
-    explicit json_lines_sink(const std::string& path) : file_(std::fopen(path.c_str(), "a")) {
-        if (!file_) throw std::runtime_error("warden: cannot open the trace file " + path);
-    }
-    ~json_lines_sink() override { std::fclose(file_); }
-    json_lines_sink(const json_lines_sink&) = delete;
-    json_lines_sink& operator=(const json_lines_sink&) = delete;
+    explicit json_lines_sink(const std::string& path) : file_(open(path)), out_(file_.get(), true) {}
 
     void write(const trace_record& record) override {
         std::string line = boost::json::serialize(to_json(record));
         line += '\n';
-        std::lock_guard lock(mutex_);
-        std::fwrite(line.data(), 1, line.size(), file_);
-        std::fflush(file_);
+        out_.write(line); // in the file before the call's reply goes out
     }
 
 private:
-    std::FILE* file_;
-    std::mutex mutex_;
+    struct closer {
+        void operator()(std::FILE* f) const { std::fclose(f); }
+    };
+    static std::FILE* open(const std::string& path) {
+        std::FILE* f = std::fopen(path.c_str(), "a");
+        if (!f) throw std::runtime_error("warden: cannot open the trace file " + path);
+        return f;
+    }
+    std::unique_ptr<std::FILE, closer> file_;
+    detail::batched_writer out_;
 };
 
 // Keeps every record; for tests.

@@ -5,6 +5,7 @@
 // only. Messages are served by a pool of workers, so a slow tool never holds up a ping or
 // another call; replies go out as they are ready.
 
+#include <warden/detail/batched_writer.hpp>
 #include <warden/protocol/server.hpp>
 
 #include <boost/json/serialize.hpp>
@@ -12,6 +13,7 @@
 #include <condition_variable>
 #include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <deque>
 #include <mutex>
 #include <optional>
@@ -32,21 +34,18 @@ struct stdio_options {
 
 namespace detail {
 
-// Writes whole lines, one writer at a time.
+// One message per line, from any thread.
 class line_writer {
 public:
     explicit line_writer(std::FILE* out) : out_(out) {}
     void write(const boost::json::value& message) {
         std::string line = boost::json::serialize(message);
         line += '\n';
-        std::lock_guard lock(mutex_);
-        std::fwrite(line.data(), 1, line.size(), out_);
-        std::fflush(out_);
+        out_.write(line);
     }
 
 private:
-    std::FILE* out_;
-    std::mutex mutex_;
+    batched_writer out_;
 };
 
 } // namespace detail
@@ -64,19 +63,31 @@ inline void serve_stdio(const server& srv, const stdio_options& options = {}, st
     bool closing = false;
     std::stop_source client_gone; // at end of input nobody waits for answers: running calls stop
 
+    // Wake-ups cost more than the calls they start: a worker is woken only when one sleeps and
+    // none is already on its way, and the reader only when it waits for room.
+    std::size_t sleeping = 0, waking = 0;
+    bool reader_waits = false;
+
     std::vector<std::jthread> workers;
     for (unsigned i = 0; i < std::max(1u, options.workers); ++i)
         workers.emplace_back([&](std::stop_token) {
             while (true) {
                 std::optional<jsonrpc::message> message;
+                bool wake_reader = false;
                 {
                     std::unique_lock lock(mutex);
-                    ready.wait(lock, [&] { return closing || !queue.empty(); });
+                    while (!closing && queue.empty()) {
+                        ++sleeping;
+                        ready.wait(lock);
+                        --sleeping;
+                        if (waking) --waking;
+                    }
                     if (queue.empty()) return;
                     message.emplace(std::move(queue.front()));
                     queue.pop_front();
+                    wake_reader = reader_waits;
                 }
-                space.notify_one();
+                if (wake_reader) space.notify_one();
                 if (auto reply = srv.handle(std::move(*message), s, client_gone.get_token())) writer.write(*reply);
             }
         });
@@ -94,12 +105,19 @@ inline void serve_stdio(const server& srv, const stdio_options& options = {}, st
             if (auto reply = srv.handle(std::move(message), s, client_gone.get_token())) writer.write(*reply);
             return;
         }
+        bool wake = false;
         {
             std::unique_lock lock(mutex);
+            reader_waits = true;
             space.wait(lock, [&] { return queue.size() < std::max<std::size_t>(options.max_queued, 1); });
+            reader_waits = false;
             queue.push_back(std::move(message));
+            if (sleeping > waking) {
+                ++waking;
+                wake = true;
+            }
         }
-        ready.notify_one();
+        if (wake) ready.notify_one();
     };
 
     auto too_long = [&] {
@@ -116,16 +134,21 @@ inline void serve_stdio(const server& srv, const stdio_options& options = {}, st
         ssize_t got = ::read(::fileno(in), buffer, sizeof buffer);
         if (got < 0 && errno == EINTR) continue;
         if (got <= 0) break;
-        for (std::size_t i = 0, n = static_cast<std::size_t>(got); i < n; ++i) {
-            char c = buffer[i];
-            if (c != '\n') {
-                // One '\r' past the limit may still be the end of a CRLF line.
-                if (line.size() < options.max_line_bytes || (c == '\r' && line.size() == options.max_line_bytes &&
-                                                            (line.empty() || line.back() != '\r')))
-                    line += c;
+        for (const char *at = buffer, *end = buffer + got; at < end;) {
+            const char* newline = static_cast<const char*>(std::memchr(at, '\n', static_cast<std::size_t>(end - at)));
+            const char* stop = newline ? newline : end;
+            // Up to the limit, plus one '\r' past it that may still end a CRLF line.
+            std::size_t room = line.size() < options.max_line_bytes ? options.max_line_bytes - line.size() : 0;
+            std::size_t take = std::min(room, static_cast<std::size_t>(stop - at));
+            line.append(at, take);
+            if (at + take < stop) {
+                if (take + 1 == static_cast<std::size_t>(stop - at) && at[take] == '\r' && !overflow &&
+                    (line.empty() || line.back() != '\r') && line.size() == options.max_line_bytes)
+                    line += '\r';
                 else overflow = true;
-                continue;
             }
+            at = stop + 1;
+            if (!newline) break;
             if (overflow) {
                 too_long();
             } else {
