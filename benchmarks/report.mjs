@@ -295,7 +295,9 @@ const load1 = Number((args['load-before'] || '0').split(' ')[0]);
 out.push(
     `- Command: \`${args.command}\`, which configures and builds \`build-bench/\` (${buildType || 'unknown build type'}), runs`,
     '  `bench_validation --benchmark_format=json --benchmark_repetitions=5 --benchmark_report_aggregates_only=true`,',
-    '  then `node benchmarks/validators.mjs`, `bench_pipeline` (same options) and this report.',
+    '  `bench_pipeline` and `bench_allocations` (same options), `node benchmarks/validators.mjs`, the end-to-end matrix',
+    '  (`matrix.mjs --reps 3` from a copy of `../shared/bench`, once per server), `benchmarks/idle_sessions.mjs`,',
+    '  `benchmarks/compile_time.mjs --counts 1,10,50 --reps 2`, and this report. Raw results: `build-bench/bench-results/`.',
     `- C++: ${cxxVersion || ctx.compiler || 'unknown compiler'}, flags \`${flags || '(none)'}\`${ctx.ndebug === 'yes' ? ' (NDEBUG)' : ''}; Boost ${(ctx.boost_version || '').replace('_', '.')};`,
     `  Google Benchmark ${benchmarkVersion || 'unknown version'}${ctx.library_build_type === 'debug' ? ' (the distribution\'s library reports a debug build of itself; that is the harness, not the code measured)' : ''}; ${cmakeVersion}.`,
     '  Figures are the median over 5 repetitions of the wall-clock time per operation; spread is the',
