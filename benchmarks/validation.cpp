@@ -3,7 +3,8 @@
 //
 // For each input (desk::note_input, and a shop::order with 50 line items) it times
 //   boost_json_parse      boost::json::parse alone: reading the bytes, the baseline;
-//   warden_parse_decode   warden::parse + warden::decode<T>: the path a warden server takes;
+//   warden_decode_text    warden::decode_text<T>: parse and decode in one pass, without a DOM;
+//   warden_parse_decode   warden::parse + warden::decode<T>: the two steps, through a DOM;
 //   hand_decoder          boost::json::parse + a hand-written decoder making the same checks
 //                         (types, unknown and missing fields, lengths in code points, ranges, the
 //                         same pattern matcher, the same format checks, the enum): the practical floor;
@@ -395,6 +396,15 @@ bool warden_accepts_monotonic(std::string_view text, std::string* fp = nullptr) 
     return decoded.ok();
 }
 
+// The one pass: warden::decode_text, and it must not have needed the slow way.
+template<class T>
+bool warden_text_accepts(std::string_view text, std::string* fp = nullptr) {
+    T out{};
+    if (!warden::detail::decode_text_fast(text, out, {})) return false;
+    if (fp) *fp = fingerprint(out);
+    return true;
+}
+
 template<class T, class Match = hand::with_pattern>
 bool hand_accepts(std::string_view text, std::string* fp = nullptr) {
     boost::system::error_code ec;
@@ -452,6 +462,7 @@ void check_input(const std::string& name, const std::string& text, const json::a
     const std::pair<const char*, checker> decoders[] = {
         {"warden", &warden_accepts<T>},
         {"warden with a monotonic_resource", &warden_accepts_monotonic<T>},
+        {"warden::decode_text (one pass)", &warden_text_accepts<T>},
         {"the hand-written decoder", &hand_accepts<T, hand::with_pattern>},
         {"the hand-written decoder without the pattern matcher", &hand_accepts<T, hand::plain_code>},
     };
@@ -523,6 +534,11 @@ void register_input(const std::string& name, std::string_view bytes) {
         auto parsed = warden::parse(b);
         if (!parsed) return false;
         auto decoded = warden::decode<T>(*parsed);
+        benchmark::DoNotOptimize(decoded);
+        return decoded.ok();
+    });
+    add(name + "/warden_decode_text", bytes, [](std::string_view b) {
+        auto decoded = warden::decode_text<T>(b);
         benchmark::DoNotOptimize(decoded);
         return decoded.ok();
     });

@@ -4,6 +4,7 @@
 // The one header users include.
 
 #include <warden/decode/decode.hpp>
+#include <warden/decode/decode_text.hpp>
 #include <warden/decode/error.hpp>
 #include <warden/decode/parse.hpp>
 #include <warden/decode/result.hpp>

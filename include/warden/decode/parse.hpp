@@ -112,7 +112,6 @@ public:
     bool on_comment_part(string_view, error_code&) { return true; }
     bool on_comment(string_view, error_code&) { return true; }
 
-private:
     // Boost.JSON 1.81 converts decimals by multiplying by a power of ten, which can land one ulp
     // off (3.4028234663852886e38 is then not FLT_MAX) and turns 0e400 into NaN. std::from_chars
     // rounds correctly; only out-of-range values keep Boost's answer, which is then +-infinity,
@@ -168,6 +167,7 @@ private:
         return true;
     }
 
+private:
     std::string number_; // a number split across input buffers
 };
 

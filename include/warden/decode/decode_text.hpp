@@ -1,0 +1,319 @@
+#ifndef WARDEN_DECODE_DECODE_TEXT_HPP
+#define WARDEN_DECODE_DECODE_TEXT_HPP
+
+// decode_text<T>(text) is parse(text) then decode<T>, in one pass over the bytes and without a
+// DOM: the parser's events fill T directly. Its answer is the same as theirs. Valid input takes
+// the one pass; anything wrong (bad syntax, a duplicate key, a wrong type, a broken rule, an
+// unknown or missing field) stops it, and the text is read again the slow way, parse then decode,
+// so that every error is reported with its path exactly as decode reports it.
+
+#include <warden/decode/decode.hpp>
+#include <warden/decode/parse.hpp>
+
+#include <boost/json/basic_parser_impl.hpp>
+#include <boost/json/monotonic_resource.hpp>
+#include <boost/mp11/algorithm.hpp>
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+
+namespace warden {
+
+namespace detail {
+
+struct text_frame;
+
+// What a value's events do to the object they fill; one table per C++ type.
+struct text_value_ops {
+    bool (*scalar)(void* target, const boost::json::value& v, decode_context& ctx);
+    bool (*begin)(void* target, text_frame& frame, bool array);
+};
+
+// What a container's events do: where a key's or the next element's value goes, and the checks
+// once the container is whole.
+struct text_container_ops {
+    bool (*key)(text_frame& frame, std::string_view key, const text_value_ops*& ops, void*& target);
+    bool (*element)(text_frame& frame, const text_value_ops*& ops, void*& target);
+    bool (*end)(text_frame& frame);
+};
+
+struct text_frame {
+    const text_container_ops* ops = nullptr;
+    void* target = nullptr;
+    std::uint64_t seen = 0;                                 // structs: the members read so far
+    bool (*after)(void* outer, decode_context& ctx) = nullptr; // a field's rules, on the whole container
+    void* outer = nullptr;
+    bool is_array = false;
+};
+
+template<class T> struct text_value;
+
+template<class Field> struct text_field_rules;
+template<class F, class... Rules>
+struct text_field_rules<field<F, Rules...>> {
+    static bool check(void* outer, decode_context& ctx) {
+        auto& f = *static_cast<field<F, Rules...>*>(outer);
+        const std::size_t before = ctx.error_count();
+        (check_rule<Rules>(f.value, ctx), ...);
+        return ctx.error_count() == before;
+    }
+};
+
+template<class S>
+struct text_struct {
+    using members = public_members<S>;
+    static constexpr std::size_t n = boost::mp11::mp_size<members>::value;
+
+    static bool key(text_frame& f, std::string_view k, const text_value_ops*& ops, void*& target) {
+        const std::size_t i = member_index<S>(k);
+        if (i == n || (f.seen >> i & 1)) return false; // unknown, or a duplicate
+        f.seen |= std::uint64_t(1) << i;
+        if constexpr (n > 0) {
+            S& out = *static_cast<S*>(f.target);
+            boost::mp11::mp_with_index<n>(i, [&](auto I) {
+                constexpr auto d = boost::mp11::mp_at_c<members, I>();
+                using M = std::remove_cvref_t<decltype(out.*d.pointer)>;
+                ops = &text_value<M>::ops;
+                target = &(out.*d.pointer);
+            });
+        }
+        return true;
+    }
+    static bool end(text_frame& f) {
+        bool ok = true;
+        std::size_t i = 0;
+        boost::mp11::mp_for_each<members>([&](auto d) {
+            using M = std::remove_cvref_t<decltype(std::declval<S&>().*d.pointer)>;
+            if (!(f.seen >> i++ & 1) && !is_optional<M>::value) ok = false;
+        });
+        return ok;
+    }
+    static constexpr text_container_ops ops{&key, nullptr, &end};
+};
+
+template<class V>
+struct text_vector {
+    static bool element(text_frame& f, const text_value_ops*& ops, void*& target) {
+        target = &static_cast<V*>(f.target)->emplace_back();
+        ops = &text_value<typename V::value_type>::ops;
+        return true;
+    }
+    static bool end(text_frame&) { return true; }
+    static constexpr text_container_ops ops{nullptr, &element, &end};
+};
+
+template<class M>
+struct text_map {
+    static bool key(text_frame& f, std::string_view k, const text_value_ops*& ops, void*& target) {
+        auto [it, fresh] = static_cast<M*>(f.target)->try_emplace(std::string(k));
+        if (!fresh) return false; // a duplicate
+        target = &it->second;
+        ops = &text_value<typename M::mapped_type>::ops;
+        return true;
+    }
+    static bool end(text_frame&) { return true; }
+    static constexpr text_container_ops ops{&key, nullptr, &end};
+};
+
+template<class T>
+struct text_value {
+    // A scalar goes through decode_value itself: every leaf rule, wrapper and message is decode's.
+    static bool scalar(void* t, const boost::json::value& v, decode_context& ctx) {
+        decode_value(v, *static_cast<T*>(t), ctx);
+        return ctx.error_count() == 0;
+    }
+    // An object or array: unwrap field, secret and optional down to the container it fills.
+    static bool begin(void* t, text_frame& f, bool array) {
+        T& out = *static_cast<T*>(t);
+        if constexpr (field_like<T>) {
+            using base = typename T::warden_field_base;
+            auto& fb = static_cast<base&>(out);
+            if (!text_value<decltype(fb.value)>::begin(&fb.value, f, array)) return false;
+            f.after = &text_field_rules<base>::check;
+            f.outer = &fb;
+            return true;
+        } else if constexpr (secret_like<T>) {
+            return text_value<std::remove_reference_t<decltype(out.reveal())>>::begin(&out.reveal(), f, array);
+        } else if constexpr (is_optional<T>::value) {
+            return text_value<typename T::value_type>::begin(&out.emplace(), f, array);
+        } else if constexpr (is_vector<T>::value) {
+            if constexpr (std::is_same_v<typename T::value_type, bool>) {
+                return false; // vector<bool> has no element to point at: the slow way
+            } else {
+                if (!array) return false;
+                out.clear();
+                f = {&text_vector<T>::ops, t, 0, nullptr, nullptr, true};
+                return true;
+            }
+        } else if constexpr (is_string_map<T>::value) {
+            if (array) return false;
+            out.clear();
+            f = {&text_map<T>::ops, t, 0, nullptr, nullptr, false};
+            return true;
+        } else if constexpr (is_described_struct<T>) {
+            if constexpr (text_struct<T>::n <= 64) {
+                if (array) return false;
+                f = {&text_struct<T>::ops, t, 0, nullptr, nullptr, false};
+                return true;
+            } else {
+                return false; // wider than the bit set of seen members: the slow way
+            }
+        } else {
+            return false; // a leaf given a container
+        }
+    }
+    static constexpr text_value_ops ops{&scalar, &begin};
+};
+
+// The parser's events, straight into the object. Any problem returns false, which stops the
+// parser; decode_text then takes the slow way.
+class text_handler {
+public:
+    static constexpr std::size_t max_object_size = boost::json::object::max_size();
+    static constexpr std::size_t max_array_size = boost::json::array::max_size();
+    static constexpr std::size_t max_key_size = boost::json::string::max_size();
+    static constexpr std::size_t max_string_size = boost::json::string::max_size();
+    using error_code = boost::system::error_code;
+    using string_view = boost::json::string_view;
+
+    text_handler(const text_value_ops& root, void* target, decode_context& ctx, boost::json::monotonic_resource& strings)
+        : ops_(&root), target_(target), ctx_(ctx), strings_(strings) {}
+
+    bool failed() const noexcept { return failed_; }
+
+    bool on_document_begin(error_code&) { return true; }
+    bool on_document_end(error_code&) { return true; }
+    bool on_object_begin(error_code& ec) { return begin(false, ec); }
+    bool on_object_end(std::size_t, error_code& ec) { return end(ec); }
+    bool on_array_begin(error_code& ec) { return begin(true, ec); }
+    bool on_array_end(std::size_t, error_code& ec) { return end(ec); }
+    bool on_key_part(string_view s, std::size_t, error_code&) {
+        part_.append(s.data(), s.size());
+        return true;
+    }
+    bool on_key(string_view s, std::size_t, error_code& ec) {
+        std::string_view k(s.data(), s.size());
+        if (!part_.empty()) k = part_.append(s.data(), s.size());
+        text_frame& f = frames_[depth_ - 1];
+        bool ok = f.ops->key(f, k, ops_, target_);
+        part_.clear();
+        return ok || fail(ec);
+    }
+    bool on_string_part(string_view s, std::size_t, error_code&) {
+        part_.append(s.data(), s.size());
+        return true;
+    }
+    bool on_string(string_view s, std::size_t, error_code& ec) {
+        if (!part_.empty()) s = part_.append(s.data(), s.size());
+        bool ok = scalar(boost::json::value(s, boost::json::storage_ptr(&strings_)), ec);
+        part_.clear();
+        strings_.release(); // the string is decoded: its bytes can be reused
+        return ok;
+    }
+    bool on_number_part(string_view s, error_code&) {
+        part_.append(s.data(), s.size());
+        return true;
+    }
+    bool on_int64(std::int64_t i, string_view, error_code& ec) {
+        part_.clear();
+        return scalar(boost::json::value(i), ec);
+    }
+    bool on_uint64(std::uint64_t u, string_view, error_code& ec) {
+        part_.clear();
+        return scalar(boost::json::value(u), ec);
+    }
+    bool on_double(double d, string_view s, error_code& ec) {
+        // Rounded exactly, as parse does.
+        if (part_.empty()) d = dom_handler::exact_double(std::string_view(s.data(), s.size()), d);
+        else d = dom_handler::exact_double(part_.append(s.data(), s.size()), d);
+        part_.clear();
+        return scalar(boost::json::value(d), ec);
+    }
+    bool on_bool(bool b, error_code& ec) { return scalar(boost::json::value(b), ec); }
+    bool on_null(error_code& ec) { return scalar(boost::json::value(nullptr), ec); }
+    bool on_comment_part(string_view, error_code&) { return true; }
+    bool on_comment(string_view, error_code&) { return true; }
+
+private:
+    // Inside an array, each value goes into a new element.
+    void next_slot() {
+        if (depth_ && frames_[depth_ - 1].is_array) {
+            text_frame& f = frames_[depth_ - 1];
+            f.ops->element(f, ops_, target_);
+        }
+    }
+    bool scalar(const boost::json::value& v, error_code& ec) {
+        next_slot();
+        return ops_->scalar(target_, v, ctx_) || fail(ec);
+    }
+    bool begin(bool array, error_code& ec) {
+        next_slot();
+        if (depth_ == frames_.size()) return fail(ec); // deeper than this fast path goes
+        text_frame& f = frames_[depth_];
+        f = {};
+        if (!ops_->begin(target_, f, array)) return fail(ec);
+        ++depth_;
+        return true;
+    }
+    bool end(error_code& ec) {
+        text_frame& f = frames_[depth_ - 1];
+        if (!f.ops->end(f) || (f.after && !f.after(f.outer, ctx_))) return fail(ec);
+        --depth_;
+        return true;
+    }
+    bool fail(error_code& ec) {
+        failed_ = true;
+        ec = boost::json::error::extra_data; // any error stops the parser
+        return false;
+    }
+
+    const text_value_ops* ops_;
+    void* target_;
+    decode_context& ctx_;
+    boost::json::monotonic_resource& strings_;
+    std::array<text_frame, 32> frames_{};
+    std::size_t depth_ = 0;
+    std::string part_; // a key, string or number split by the parser
+    bool failed_ = false;
+};
+
+} // namespace detail
+
+namespace detail {
+
+// The one pass: true when `text` is valid and `out` holds it; false when the slow way must say why.
+template<class T>
+bool decode_text_fast(std::string_view text, T& out, const parse_options& limits) {
+    if (text.size() > limits.max_bytes) return false;
+    decode_context ctx(1);
+    unsigned char string_space[1024]; // strings are decoded one at a time, from here
+    boost::json::monotonic_resource strings(string_space, sizeof string_space);
+    boost::json::parse_options po;
+    po.max_depth = limits.max_depth;
+    boost::json::basic_parser<text_handler> p(po, text_value<T>::ops, &out, ctx, strings);
+    boost::system::error_code ec;
+    std::size_t used = p.write_some(false, text.data(), text.size(), ec);
+    return !ec && used == text.size() && !p.handler().failed();
+}
+
+} // namespace detail
+
+// parse(text, limits) then decode<T>(value, options), with the same answer, in one pass over the
+// bytes when the text is valid.
+template<class T>
+result<T> decode_text(std::string_view text, const decode_options& options = {}, const parse_options& limits = {}) {
+    {
+        T out{};
+        if (detail::decode_text_fast(text, out, limits)) return result<T>(std::move(out));
+    }
+    auto parsed = parse(text, limits);
+    if (!parsed) return result<T>(parsed.errors());
+    return decode<T>(*parsed, options);
+}
+
+} // namespace warden
+
+#endif

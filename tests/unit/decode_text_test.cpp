@@ -1,0 +1,140 @@
+// decode_text<T>(text) against parse(text) + decode<T>: the same value or the same errors, for
+// valid inputs, for every kind of wrong one, and for thousands of mangled copies of real inputs.
+// Valid inputs must take the one pass (no DOM), which decode_text_fast reports.
+
+#include "examples/shared/orders.hpp"
+#include "examples/shared/support_note.hpp"
+
+#include <warden/decode/decode_text.hpp>
+#include <warden/encode/encode.hpp>
+
+#include <boost/json/serialize.hpp>
+#include <catch2/catch.hpp>
+
+#include <fstream>
+#include <map>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace dt {
+
+enum class color { red, green };
+BOOST_DESCRIBE_ENUM(color, red, green)
+
+struct point {
+    warden::integer<-100, 100> x;
+    double y;
+};
+BOOST_DESCRIBE_STRUCT(point, (), (x, y))
+
+struct everything {
+    std::string name;
+    bool on;
+    color hue;
+    std::optional<point> at;
+    std::vector<std::vector<std::int64_t>> grid;
+    std::map<std::string, point> named;
+    warden::field<std::vector<warden::text<1, 3>>, warden::min_items<1>, warden::max_items<3>> tags;
+    std::optional<warden::secret<std::string>> token;
+    std::optional<std::map<std::string, std::optional<double>>> weights;
+    std::uint8_t small;
+};
+BOOST_DESCRIBE_STRUCT(everything, (), (name, on, hue, at, grid, named, tags, token, weights, small))
+
+std::string read(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+// The same answer both ways; for a valid text, through the one pass.
+template<class T>
+void same_answer(std::string_view text) {
+    INFO(text);
+    auto fast = warden::decode_text<T>(text);
+    auto parsed = warden::parse(text);
+    warden::result<T> slow = parsed ? warden::decode<T>(*parsed) : warden::result<T>(parsed.errors());
+    REQUIRE(static_cast<bool>(fast) == static_cast<bool>(slow));
+    if (slow) {
+        CHECK(boost::json::serialize(warden::detail::encode_value<true>(*fast, {})) ==
+              boost::json::serialize(warden::detail::encode_value<true>(*slow, {})));
+        T out{};
+        CHECK(warden::detail::decode_text_fast(text, out, {}));
+    } else {
+        CHECK(warden::to_json(fast.errors()) == warden::to_json(slow.errors()));
+    }
+}
+
+// Copies of `text` with one byte deleted, replaced or the rest cut off, at every `step`-th byte.
+template<class T>
+std::size_t mangle(const std::string& text, std::size_t step) {
+    std::size_t n = 0;
+    for (std::size_t i = 0; i < text.size(); i += step) {
+        std::string cut = text.substr(0, i);
+        same_answer<T>(cut);
+        std::string gone = text;
+        gone.erase(i, 1);
+        same_answer<T>(gone);
+        for (char c : std::string("\"}],:1x\\ -.e0n")) {
+            std::string changed = text;
+            changed[i] = c;
+            same_answer<T>(changed);
+        }
+        n += 17;
+    }
+    return n;
+}
+
+} // namespace dt
+
+TEST_CASE("decode_text: the same answer as parse + decode on hand-made inputs", "[decode_text]") {
+    const char* valid = R"({"name":"a\u00e9\n","on":true,"hue":"green","at":{"x":-100,"y":1.5e3},"grid":[[1,2],[],[-9007199254740993]],
+        "named":{"":{"x":0,"y":0},"b":{"x":100,"y":-0.0}},"tags":["abc","d"],"token":"s3cret","weights":{"w":null,"v":2},"small":255})";
+    dt::same_answer<dt::everything>(valid);
+    for (const char* text : {
+             // valid variations: optional members absent or null, empty containers, escapes, numbers
+             R"({"name":"","on":false,"hue":"red","grid":[],"named":{},"tags":["x"],"small":0})",
+             R"({"small":1,"tags":["x"],"named":{},"grid":[[0]],"hue":"red","on":false,"name":"\"\\\/\b\f\r\t","at":null,"token":null,"weights":null})",
+             R"( { "name" : "x" , "on" : true , "hue" : "red" , "grid" : [ ] , "named" : { } , "tags" : [ "x" ] , "small" : 1e2 } )",
+             // wrong: each kind of error decode reports, and syntax
+             R"({"name":"x","on":true,"hue":"blue","grid":[],"named":{},"tags":["x"],"small":1})",
+             R"({"name":"x","on":true,"hue":"red","grid":[],"named":{},"tags":[],"small":1})",
+             R"({"name":"x","on":true,"hue":"red","grid":[],"named":{},"tags":["abcd"],"small":1})",
+             R"({"name":"x","on":true,"hue":"red","grid":[],"named":{},"tags":["a","b","c","d"],"small":1})",
+             R"({"name":"x","on":true,"hue":"red","grid":[],"named":{},"tags":["x"],"small":256})",
+             R"({"name":"x","on":true,"hue":"red","grid":[],"named":{},"tags":["x"],"small":1.5})",
+             R"({"name":"x","on":true,"hue":"red","grid":[],"named":{},"tags":["x"],"small":1,"extra":{}})",
+             R"({"name":"x","on":true,"hue":"red","grid":[],"named":{},"tags":["x"]})",
+             R"({"name":"x","name":"y","on":true,"hue":"red","grid":[],"named":{},"tags":["x"],"small":1})",
+             R"({"name":"x","on":true,"hue":"red","grid":[],"named":{"a":{"x":1,"y":1},"a":{"x":1,"y":1}},"tags":["x"],"small":1})",
+             R"({"name":"x","on":true,"hue":"red","grid":[],"named":{"a":{"x":101,"y":1}},"tags":["x"],"small":1})",
+             R"({"name":"x","on":true,"hue":"red","grid":[[1,"2"]],"named":{},"tags":["x"],"small":1})",
+             R"({"name":"x","on":true,"hue":"red","grid":{},"named":[],"tags":"x","small":1})",
+             R"({"name":"x","on":true,"hue":"red","grid":[],"named":{},"tags":["x"],"small":1,"at":{"x":1}})",
+             R"({"name":"x","on":true,"hue":"red","grid":[],"named":{},"tags":["x"],"small":1,"token":5})",
+             R"({"name":1,"on":"true","hue":null,"grid":null,"named":null,"tags":null,"small":null})",
+             R"({"name":"x","on":true,"hue":"red","grid":[],"named":{},"tags":["x"],"small":1,"weights":{"w":1e400}})",
+             R"([])", R"(null)", R"("x")", R"(1)", R"({)", R"({"name":)", R"({"name":"x"}})", R"({"name":"\ud800"})",
+             "{\"name\":\"\xff\"}", R"({"a":[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]})", ""})
+        dt::same_answer<dt::everything>(text);
+}
+
+TEST_CASE("decode_text: deeper than its fast path still gives the slow path's answer", "[decode_text]") {
+    // 40 nested arrays in a valid grid-like document is deeper than the 32 frames of the one pass.
+    std::string deep = R"({"name":"x","on":true,"hue":"red","grid":[],"named":{},"tags":["x"],"small":1,"weights":{"w":)" +
+                       std::string(40, '[') + std::string(40, ']') + "}}";
+    dt::same_answer<dt::everything>(deep);
+}
+
+TEST_CASE("decode_text: real inputs, and thousands of mangled copies of them", "[decode_text]") {
+    const std::string order = dt::read(WARDEN_SOURCE_DIR "/benchmarks/data/order50.json");
+    const std::string note = dt::read(WARDEN_SOURCE_DIR "/benchmarks/data/support_note.json");
+    REQUIRE(order.size() > 1000);
+    dt::same_answer<shop::order>(order);
+    dt::same_answer<desk::note_input>(note);
+    CHECK(dt::mangle<desk::note_input>(note, 1) > 1000);
+    CHECK(dt::mangle<shop::order>(order, 5) > 10000);
+}
