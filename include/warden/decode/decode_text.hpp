@@ -170,14 +170,8 @@ struct text_value {
 
 // The parser's events, straight into the object. Any problem returns false, which stops the
 // parser; decode_text then takes the slow way.
-class text_handler {
+class text_handler : public parser_limits {
 public:
-    static constexpr std::size_t max_object_size = boost::json::object::max_size();
-    static constexpr std::size_t max_array_size = boost::json::array::max_size();
-    static constexpr std::size_t max_key_size = boost::json::string::max_size();
-    static constexpr std::size_t max_string_size = boost::json::string::max_size();
-    using error_code = boost::system::error_code;
-    using string_view = boost::json::string_view;
 
     text_handler(const text_value_ops& root, void* target, decode_context& ctx, boost::json::monotonic_resource& strings)
         : ops_(&root), target_(target), ctx_(ctx), strings_(strings) {}

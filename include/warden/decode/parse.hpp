@@ -30,17 +30,21 @@ struct parse_options {
 
 namespace detail {
 
-// Builds the DOM like boost::json::parse does, through value_stack, with two differences: doubles
-// are converted with correct rounding, and keys are counted. Boost.JSON's object construction
-// keeps the last of two equal keys, so a DOM with fewer members than keys read had a duplicate.
-class dom_handler {
-public:
+// What basic_parser asks of a handler besides its callbacks: the largest containers and strings.
+struct parser_limits {
     static constexpr std::size_t max_object_size = boost::json::object::max_size();
     static constexpr std::size_t max_array_size = boost::json::array::max_size();
     static constexpr std::size_t max_key_size = boost::json::string::max_size();
     static constexpr std::size_t max_string_size = boost::json::string::max_size();
     using error_code = boost::system::error_code;
     using string_view = boost::json::string_view;
+};
+
+// Builds the DOM like boost::json::parse does, through value_stack, with two differences: doubles
+// are converted with correct rounding, and keys are counted. Boost.JSON's object construction
+// keeps the last of two equal keys, so a DOM with fewer members than keys read had a duplicate.
+class dom_handler : public parser_limits {
+public:
 
     dom_handler(unsigned char* temp, std::size_t temp_size) : st({}, temp, temp_size) {}
 
