@@ -11,7 +11,6 @@
 #include <warden/decode/parse.hpp>
 
 #include <boost/json/basic_parser_impl.hpp>
-#include <boost/json/monotonic_resource.hpp>
 #include <boost/mp11/algorithm.hpp>
 
 #include <array>
@@ -29,6 +28,7 @@ struct text_frame;
 // What a value's events do to the object they fill; one table per C++ type.
 struct text_value_ops {
     bool (*scalar)(void* target, const boost::json::value& v, decode_context& ctx);
+    bool (*string)(void* target, std::string_view s, decode_context& ctx);
     bool (*begin)(void* target, text_frame& frame, bool array);
 };
 
@@ -59,6 +59,23 @@ struct text_field_rules<field<F, Rules...>> {
         const std::size_t before = ctx.error_count();
         (check_rule<Rules>(f.value, ctx), ...);
         return ctx.error_count() == before;
+    }
+};
+
+// A string field: the value, then every rule (decode_field's checks; their order only matters
+// for the messages, which the slow way writes).
+template<class Field> struct text_field_string;
+template<class F, class... Rules>
+struct text_field_string<field<F, Rules...>> {
+    static bool fill(field<F, Rules...>& f, std::string_view s, decode_context& ctx) {
+        if constexpr (std::is_same_v<F, std::string>) {
+            f.value.assign(s.data(), s.size());
+            const std::size_t before = ctx.error_count();
+            (check_rule<Rules>(f.value, ctx), ...);
+            return ctx.error_count() == before;
+        } else {
+            return text_value<F>::string(&f.value, s, ctx) && text_field_rules<field<F, Rules...>>::check(&f, ctx);
+        }
     }
 };
 
@@ -97,7 +114,9 @@ struct text_struct {
 template<class V>
 struct text_vector {
     static bool element(text_frame& f, const text_value_ops*& ops, void*& target) {
-        target = &static_cast<V*>(f.target)->emplace_back();
+        V& out = *static_cast<V*>(f.target);
+        if (out.capacity() == 0) out.reserve(8); // the size is not known ahead: skip the first doublings
+        target = &out.emplace_back();
         ops = &text_value<typename V::value_type>::ops;
         return true;
     }
@@ -120,10 +139,38 @@ struct text_map {
 
 template<class T>
 struct text_value {
-    // A scalar goes through decode_value itself: every leaf rule, wrapper and message is decode's.
+    // Numbers, booleans and null go through decode_value itself: every leaf rule is decode's.
     static bool scalar(void* t, const boost::json::value& v, decode_context& ctx) {
         decode_value(v, *static_cast<T*>(t), ctx);
         return ctx.error_count() == 0;
+    }
+    // A string, without a JSON value in between for the common leaves: a std::string (in a field,
+    // a secret or an optional) or an enum. It accepts exactly what decode_value accepts; the rest
+    // goes through scalar().
+    static bool string(void* t, std::string_view s, decode_context& ctx) {
+        T& out = *static_cast<T*>(t);
+        if constexpr (std::is_same_v<T, std::string>) {
+            out.assign(s.data(), s.size());
+            return true;
+        } else if constexpr (field_like<T>) {
+            using base = typename T::warden_field_base;
+            return text_field_string<base>::fill(static_cast<base&>(out), s, ctx);
+        } else if constexpr (secret_like<T>) {
+            return text_value<std::remove_reference_t<decltype(out.reveal())>>::string(&out.reveal(), s, ctx);
+        } else if constexpr (is_optional<T>::value) {
+            return text_value<typename T::value_type>::string(&out.emplace(), s, ctx);
+        } else if constexpr (is_described_enum<T>) {
+            bool found = false;
+            boost::mp11::mp_for_each<boost::describe::describe_enumerators<T>>([&](auto e) {
+                if (!found && s == e.name) {
+                    out = e.value;
+                    found = true;
+                }
+            });
+            return found;
+        } else {
+            return false; // not a string in JSON: decode says so, the slow way
+        }
     }
     // An object or array: unwrap field, secret and optional down to the container it fills.
     static bool begin(void* t, text_frame& f, bool array) {
@@ -165,7 +212,7 @@ struct text_value {
             return false; // a leaf given a container
         }
     }
-    static constexpr text_value_ops ops{&scalar, &begin};
+    static constexpr text_value_ops ops{&scalar, &string, &begin};
 };
 
 // The parser's events, straight into the object. Any problem returns false, which stops the
@@ -173,8 +220,7 @@ struct text_value {
 class text_handler : public parser_limits {
 public:
 
-    text_handler(const text_value_ops& root, void* target, decode_context& ctx, boost::json::monotonic_resource& strings)
-        : ops_(&root), target_(target), ctx_(ctx), strings_(strings) {}
+    text_handler(const text_value_ops& root, void* target, decode_context& ctx) : ops_(&root), target_(target), ctx_(ctx) {}
 
     bool failed() const noexcept { return failed_; }
 
@@ -201,11 +247,12 @@ public:
         return true;
     }
     bool on_string(string_view s, std::size_t, error_code& ec) {
-        if (!part_.empty()) s = part_.append(s.data(), s.size());
-        bool ok = scalar(boost::json::value(s, boost::json::storage_ptr(&strings_)), ec);
+        std::string_view text(s.data(), s.size());
+        if (!part_.empty()) text = part_.append(s.data(), s.size());
+        next_slot();
+        bool ok = ops_->string(target_, text, ctx_);
         part_.clear();
-        strings_.release(); // the string is decoded: its bytes can be reused
-        return ok;
+        return ok || fail(ec);
     }
     bool on_number_part(string_view s, error_code&) {
         part_.append(s.data(), s.size());
@@ -267,7 +314,6 @@ private:
     const text_value_ops* ops_;
     void* target_;
     decode_context& ctx_;
-    boost::json::monotonic_resource& strings_;
     std::array<text_frame, 32> frames_{};
     std::size_t depth_ = 0;
     std::string part_; // a key, string or number split by the parser
@@ -283,11 +329,9 @@ template<class T>
 bool decode_text_fast(std::string_view text, T& out, const parse_options& limits) {
     if (text.size() > limits.max_bytes) return false;
     decode_context ctx(1);
-    unsigned char string_space[1024]; // strings are decoded one at a time, from here
-    boost::json::monotonic_resource strings(string_space, sizeof string_space);
     boost::json::parse_options po;
     po.max_depth = limits.max_depth;
-    boost::json::basic_parser<text_handler> p(po, text_value<T>::ops, &out, ctx, strings);
+    boost::json::basic_parser<text_handler> p(po, text_value<T>::ops, &out, ctx);
     boost::system::error_code ec;
     std::size_t used = p.write_some(false, text.data(), text.size(), ec);
     return !ec && used == text.size() && !p.handler().failed();
