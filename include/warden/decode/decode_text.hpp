@@ -68,14 +68,7 @@ template<class Field> struct text_field_string;
 template<class F, class... Rules>
 struct text_field_string<field<F, Rules...>> {
     static bool fill(field<F, Rules...>& f, std::string_view s, decode_context& ctx) {
-        if constexpr (std::is_same_v<F, std::string>) {
-            f.value.assign(s.data(), s.size());
-            const std::size_t before = ctx.error_count();
-            (check_rule<Rules>(f.value, ctx), ...);
-            return ctx.error_count() == before;
-        } else {
-            return text_value<F>::string(&f.value, s, ctx) && text_field_rules<field<F, Rules...>>::check(&f, ctx);
-        }
+        return text_value<F>::string(&f.value, s, ctx) && text_field_rules<field<F, Rules...>>::check(&f, ctx);
     }
 };
 
@@ -219,7 +212,6 @@ struct text_value {
 // parser; decode_text then takes the slow way.
 class text_handler : public parser_limits {
 public:
-
     text_handler(const text_value_ops& root, void* target, decode_context& ctx) : ops_(&root), target_(target), ctx_(ctx) {}
 
     bool failed() const noexcept { return failed_; }
