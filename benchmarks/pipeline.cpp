@@ -296,7 +296,7 @@ void run_stages(benchmark::State& state, warden::pipeline_options options, bool 
         auto deadline = warden::context::clock::now() + std::chrono::seconds(30);
         warden::detail::deadline_timer::scoped timeout(timer.timer, deadline, stop);
         warden::context ctx(agent, deadline, stop.get_token(), nullptr, &details);
-        warden::pipeline_call call{write ? keyed[i] : args, nullptr, ctx, details, trace, options, limiter};
+        warden::pipeline_call call{write ? keyed[i] : args, nullptr, nullptr, ctx, details, trace, options, limiter};
         auto result = write ? warden::run_pipeline(writer, write_policy, call) : warden::run_pipeline(reader, read_policy, call);
         if (traced)
             for (const auto& sink : options.sinks) sink->write(trace);

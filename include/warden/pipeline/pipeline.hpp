@@ -10,6 +10,7 @@
 // tool execution error whose structuredContent carries a code and a message a model can act on.
 
 #include <warden/decode/decode.hpp>
+#include <warden/detail/decoded_input.hpp>
 #include <warden/encode/encode.hpp>
 #include <warden/pipeline/approval.hpp>
 #include <warden/pipeline/context.hpp>
@@ -123,7 +124,8 @@ inline std::string scoped_key(std::string_view tenant, std::string_view tool, st
 
 // Everything a call's pipeline works with besides the tool.
 struct pipeline_call {
-    const boost::json::value& arguments;
+    const boost::json::value& arguments; // as sent; unused when `decoded` holds the tool's input
+    const detail::decoded_input* decoded; // the input, decoded while the message was read, or null
     const boost::json::object* meta; // the request's _meta, if any
     context& ctx;
     call_details& details;
@@ -149,12 +151,20 @@ boost::json::object run_pipeline(Tool& tool, const policy_summary& summary, pipe
         return tool_error_result(r.code, r.message, r.details);
     };
 
-    // decode: the strict decoder; every issue goes back to the model.
-    auto in = decode<typename Tool::input>(call.arguments);
+    // decode: the strict decoder; every issue goes back to the model. The server may have done
+    // it already, from the message's bytes.
+    using input_type = typename Tool::input;
+    const input_type* in = call.decoded ? call.decoded->template as<input_type>() : nullptr;
+    const bool decoded_ahead = in != nullptr;
+    std::optional<input_type> decoded_here;
     if (!in) {
-        trace.decide("decode", "deny", std::to_string(in.errors().size()) + " issue(s)");
-        trace.outcome = "invalid_arguments";
-        return invalid_arguments_result(in.errors());
+        auto r = decode<input_type>(call.arguments);
+        if (!r) {
+            trace.decide("decode", "deny", std::to_string(r.errors().size()) + " issue(s)");
+            trace.outcome = "invalid_arguments";
+            return invalid_arguments_result(r.errors());
+        }
+        in = &decoded_here.emplace(std::move(*r));
     }
     if (trace.enabled) trace.arguments = encode(*in); // secrets redacted
     trace.decide("decode", "allow");
@@ -185,7 +195,10 @@ boost::json::object run_pipeline(Tool& tool, const policy_summary& summary, pipe
 
     // Your stages.
     if (!options.stages.empty()) {
-        call_info info(name, summary, call.arguments, ctx, trace);
+        // Stages see the arguments as JSON: as sent, or (when decoded ahead) as the input holds them.
+        boost::json::value from_input;
+        if (decoded_ahead) from_input = detail::encode_value<true>(*in, {});
+        call_info info(name, summary, decoded_ahead ? from_input : call.arguments, ctx, trace);
         for (const auto& st : options.stages) {
             if (auto r = st->check(info)) return refuse(st->name(), "deny", *r);
             trace.decide(std::string(st->name()), "allow");

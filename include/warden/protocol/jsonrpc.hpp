@@ -5,6 +5,7 @@
 // standard error codes. Reading a message never throws; a malformed one gets a clear error.
 
 #include <warden/decode/parse.hpp>
+#include <warden/detail/decoded_input.hpp>
 
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
@@ -31,6 +32,7 @@ struct request {
     std::optional<boost::json::value> id; // empty for a notification
     std::string method;
     boost::json::object params;           // {} when absent
+    detail::decoded_input decoded;        // a tools/call's arguments, already decoded (then not in params)
 
     bool is_notification() const noexcept { return !id.has_value(); }
 };

@@ -4,6 +4,7 @@
 // The MCP server: the tools it offers and how it answers each method. It reads and writes JSON
 // messages and knows nothing of the transport that carries them.
 
+#include <warden/detail/call_reader.hpp>
 #include <warden/detail/deadline_timer.hpp>
 #include <warden/pipeline/context.hpp>
 #include <warden/pipeline/pipeline.hpp>
@@ -130,6 +131,7 @@ public:
         e->definition = tool_definition<Tool>();
         e->timeout = tool_policy<Tool>::timeout().value_or(options_.default_timeout);
         e->policy = detail::summarize_policy<Tool>();
+        e->decoder = &detail::input_decoder_for<typename Tool::input>;
         e->call = [shared](const policy_summary& policy, pipeline_call call) { return run_pipeline(*shared, policy, call); };
         change("notifications/tools/list_changed", [&](catalog& c) {
             if (c.by_name.count(e->name)) throw std::logic_error("warden: a tool named " + e->name + " is already registered");
@@ -201,10 +203,29 @@ public:
                   [&](const session& s) { return s.subscriptions_.count(uri) != 0; });
     }
 
+    // Reads one message of text, as jsonrpc::read does, except that a tools/call's arguments go
+    // straight into the input of the tool it names, without a JSON value in between.
+    jsonrpc::message read(std::string_view text) const {
+        // Your stages see the arguments as sent, so with stages they are read the usual way.
+        if (options_.pipeline.stages.empty()) {
+            const auto cat = snapshot();
+            auto lookup = [&](std::string_view name) -> const detail::input_decoder* {
+                auto it = cat->by_name.find(name);
+                return it == cat->by_name.end() ? nullptr : cat->tools[it->second]->decoder;
+            };
+            try {
+                if (auto m = detail::read_call(text, options_.limits, lookup)) return std::move(*m);
+            } catch (const std::exception&) {
+                // Out of memory on the way: the usual way says what it can.
+            }
+        }
+        return jsonrpc::read(text, options_.limits);
+    }
+
     // Answers one message of text: the reply to send (an object, or an array for a batch), or
     // nothing (notifications, responses).
     std::optional<boost::json::value> handle(std::string_view text, session& s, std::stop_token stop = {}) const {
-        return handle(jsonrpc::read(text, options_.limits), s, std::move(stop));
+        return handle(read(text), s, std::move(stop));
     }
 
     // The same for a message already read (a transport that looks at messages before serving them).
@@ -253,6 +274,7 @@ private:
         boost::json::object definition;
         std::chrono::milliseconds timeout{};
         policy_summary policy;
+        const detail::input_decoder* decoder = nullptr; // how server::read fills the tool's input
         std::function<boost::json::object(const policy_summary&, pipeline_call)> call;
     };
     struct resource_entry {
@@ -346,7 +368,7 @@ private:
             return jsonrpc::make_error(id, jsonrpc::error_code::invalid_request,
                                        "the session is not initialized: send initialize first");
         const auto cat = snapshot(); // this request sees one version of the catalog
-        if (r.method == "tools/call") return call_tool(*cat, id, r.params, s, std::move(stop)); // the hot one first
+        if (r.method == "tools/call") return call_tool(*cat, id, r.params, r.decoded, s, std::move(stop)); // the hot one first
         if (r.method == "tools/list")
             return page(id, r.params, cat->tools, "tools", [](const entry& e) { return e.definition; });
         if (r.method == "resources/list")
@@ -431,7 +453,8 @@ private:
     }
 
     std::optional<boost::json::object> call_tool(const catalog& cat, const boost::json::value& id,
-                                                 const boost::json::object& params, session& s, std::stop_token stop) const {
+                                                 const boost::json::object& params, const detail::decoded_input& decoded,
+                                                 session& s, std::stop_token stop) const {
         const auto* name = params.if_contains("name");
         if (!name || !name->is_string())
             return jsonrpc::make_error(id, jsonrpc::error_code::invalid_params, "tools/call needs name (a string)");
@@ -440,6 +463,10 @@ private:
             return jsonrpc::make_error(id, jsonrpc::error_code::invalid_params,
                                        "unknown tool: " + std::string(name->get_string()));
         const entry& tool = *cat.tools[it->second];
+        // Read for a tool of that name that has since been replaced by one with another input.
+        if (decoded && decoded.type() != tool.decoder->type)
+            return jsonrpc::make_error(id, jsonrpc::error_code::invalid_params,
+                                       "the tool " + tool.name + " changed while this call waited; call it again");
         static const boost::json::value no_arguments = boost::json::object{};
         const auto* args = params.if_contains("arguments");
 
@@ -466,7 +493,7 @@ private:
         context ctx(s.caller(), deadline, call.source.get_token(), &reporter, &details);
         boost::json::object result;
         try {
-            result = tool.call(tool.policy, {args ? *args : no_arguments, meta_object, ctx, details, trace, options_.pipeline, limiter_});
+            result = tool.call(tool.policy, {args ? *args : no_arguments, decoded ? &decoded : nullptr, meta_object, ctx, details, trace, options_.pipeline, limiter_});
         } catch (...) {
             // A stage or store failed: nothing of it reaches the model but the trace id.
             if (trace.trace_id.empty()) trace.trace_id = trace_id_for(meta_object);

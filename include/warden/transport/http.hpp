@@ -721,7 +721,7 @@ private:
             return send_status(socket, v, http::status::not_acceptable,
                                "Accept must list application/json and text/event-stream", true);
 
-        auto message = jsonrpc::read(req.body(), srv_.options().limits);
+        auto message = srv_.read(req.body());
         if (auto* bad = std::get_if<jsonrpc::malformed>(&message))
             return send_json(socket, v, http::status::bad_request, jsonrpc::make_error(bad->id, bad->code, bad->message), {}, true);
 

@@ -93,7 +93,7 @@ inline void serve_stdio(const server& srv, const stdio_options& options = {}, st
         });
 
     auto submit = [&](const std::string& line) {
-        auto message = jsonrpc::read(line, srv.options().limits);
+        auto message = srv.read(line);
         // Requests go to the workers once the session is initialized. Everything else is served
         // here, in order: initialize (a client that pipes requests right behind it must not see
         // them overtake it), notifications (a cancellation must not wait behind the call it

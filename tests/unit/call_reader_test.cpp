@@ -1,0 +1,268 @@
+// server::read decodes a tools/call's arguments straight into the tool's input. Its answers must
+// be those of jsonrpc::read + the DOM decode, for every message: valid calls, every way a message
+// can be odd (orders, escapes, repeated keys, wrong shapes) and thousands of mangled copies.
+// Calls as clients send them must take the one pass.
+
+#include "examples/shared/orders.hpp"
+#include "examples/shared/support_note.hpp"
+
+#include <warden/warden.hpp>
+
+#include <boost/json/serialize.hpp>
+#include <catch2/catch.hpp>
+
+#include <fstream>
+#include <map>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace cr {
+
+enum class color { red, green };
+BOOST_DESCRIBE_ENUM(color, red, green)
+
+struct point {
+    warden::integer<-100, 100> x;
+    double y;
+};
+BOOST_DESCRIBE_STRUCT(point, (), (x, y))
+
+struct everything_input {
+    std::string name;
+    bool on;
+    color hue;
+    std::optional<point> at;
+    std::vector<std::vector<std::int64_t>> grid;
+    std::map<std::string, point> named;
+    warden::field<std::vector<warden::text<1, 3>>, warden::min_items<1>, warden::max_items<3>> tags;
+    std::optional<warden::secret<std::string>> token;
+    std::uint8_t small;
+};
+BOOST_DESCRIBE_STRUCT(everything_input, (), (name, on, hue, at, grid, named, tags, token, small))
+
+struct echo_output {
+    std::string echo;
+};
+BOOST_DESCRIBE_STRUCT(echo_output, (), (echo))
+
+// Answers with everything it was given (secrets too), so both ways must have decoded the same.
+struct echo_everything {
+    static constexpr std::string_view name = "echo_everything";
+    static constexpr std::string_view description = "Echoes its input.";
+    using input = everything_input;
+    using output = echo_output;
+    using policy = warden::policy<warden::read_only>;
+    output call(const input& in, warden::context&) const {
+        return {boost::json::serialize(warden::detail::encode_value<true>(in, {}))};
+    }
+};
+
+struct echo_note : desk::create_support_note {
+    output call(const input& in, warden::context& ctx) const { return {*in.ticketId + ":" + ctx.caller().user, *in.note}; }
+};
+
+struct count_order {
+    static constexpr std::string_view name = "count_order";
+    static constexpr std::string_view description = "Counts an order's items.";
+    using input = shop::order;
+    using output = echo_output;
+    using policy = warden::policy<warden::read_only>;
+    output call(const input& in, warden::context&) const { return {std::to_string(in.items->size())}; }
+};
+
+// Another tool named create_support_note, with another input.
+struct other_note {
+    static constexpr std::string_view name = "create_support_note";
+    static constexpr std::string_view description = "Another tool of the same name.";
+    using input = everything_input;
+    using output = echo_output;
+    using policy = warden::policy<warden::read_only>;
+    output call(const input&, warden::context&) const { return {"ran"}; }
+};
+
+const char* init = R"({"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{}}})";
+
+std::string read_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+// Two servers alike: one reads the new way, one the usual way.
+struct pair_of_servers {
+    warden::server fast, slow;
+    warden::session fast_session{{"ann", "acme", {}}}, slow_session{{"ann", "acme", {}}};
+    std::size_t one_pass = 0; // messages the fast one read with their arguments decoded
+
+    pair_of_servers() {
+        for (auto* srv : {&fast, &slow}) {
+            srv->add(echo_everything{});
+            srv->add(echo_note{});
+            srv->add(count_order{});
+        }
+        REQUIRE(fast.handle(init, fast_session));
+        REQUIRE(slow.handle(init, slow_session));
+    }
+
+    void same_answer(std::string_view text) {
+        INFO(text);
+        auto message = fast.read(text);
+        if (auto* r = std::get_if<warden::jsonrpc::request>(&message); r && r->decoded) {
+            ++one_pass;
+            CHECK_FALSE(r->params.contains("arguments")); // it never became a JSON value
+        }
+        auto a = fast.handle(std::move(message), fast_session);
+        auto b = slow.handle(warden::jsonrpc::read(text, slow.options().limits), slow_session);
+        REQUIRE(a.has_value() == b.has_value());
+        if (a) CHECK(boost::json::serialize(*a) == boost::json::serialize(*b));
+    }
+
+    // Copies with one byte cut off, deleted or replaced, at every `step`-th byte.
+    void mangle(const std::string& text, std::size_t step) {
+        for (std::size_t i = 0; i < text.size(); i += step) {
+            same_answer(text.substr(0, i));
+            std::string gone = text;
+            gone.erase(i, 1);
+            same_answer(gone);
+            for (char c : std::string("\"}],:{[1x\\ e0n")) {
+                std::string changed = text;
+                changed[i] = c;
+                same_answer(changed);
+            }
+        }
+    }
+};
+
+std::string call(std::string_view tool, std::string_view arguments, std::string_view id = "1") {
+    return R"({"method":"tools/call","params":{"name":")" + std::string(tool) + R"(","arguments":)" + std::string(arguments) +
+           R"(},"jsonrpc":"2.0","id":)" + std::string(id) + "}";
+}
+
+const char* valid_everything = R"({"name":"a\u00e9\n","on":true,"hue":"green","at":{"x":-100,"y":1.5e3},"grid":[[1,2],[],[-9007199254740993]],)"
+                               R"("named":{"":{"x":0,"y":0},"b":{"x":100,"y":-0.0}},"tags":["abc","d"],"token":"s3cret","small":255})";
+
+} // namespace cr
+
+TEST_CASE("server::read: calls as clients send them take the one pass and answer as the DOM does", "[server][read]") {
+    cr::pair_of_servers p;
+    p.same_answer(cr::call("echo_everything", cr::valid_everything));
+    p.same_answer(cr::call("create_support_note", R"({"ticketId":"T-1","note":"hello"})", R"("a")"));
+    // The official SDK's order: method, params (name, arguments, _meta), jsonrpc, id.
+    p.same_answer(R"({"method":"tools/call","params":{"name":"create_support_note","arguments":{"ticketId":"T-2","note":"x"},)"
+                  R"("_meta":{"progressToken":3}},"jsonrpc":"2.0","id":2})");
+    // Python's: jsonrpc, id, method, params.
+    p.same_answer(R"({"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"echo_everything","arguments":)" +
+                  std::string(cr::valid_everything) + "}}");
+    p.same_answer(cr::call("count_order", cr::read_file(WARDEN_SOURCE_DIR "/benchmarks/data/order50.json")));
+    CHECK(p.one_pass == 5);
+}
+
+TEST_CASE("server::read: odd but valid messages, and every kind of wrong one, answer as the DOM does", "[server][read]") {
+    cr::pair_of_servers p;
+    const std::string everything = cr::valid_everything;
+    for (const std::string& text : std::vector<std::string>{
+             // the usual way, for lack of what the one pass needs first (or despite escapes, the one pass)
+             R"({"params":{"name":"echo_everything","arguments":)" + everything + R"(},"method":"tools/call","jsonrpc":"2.0","id":1})",
+             R"({"method":"tools/call","params":{"arguments":)" + everything + R"(,"name":"echo_everything"},"jsonrpc":"2.0","id":1})",
+             R"({"method":"tools/call","params":{"name":"echo_everything","\u0061rguments":)" + everything + R"(},"jsonrpc":"2.0","id":1})",
+             R"({"method":"tools\/call","params":{"name":"echo_everythin\u0067","arguments":)" + everything + R"(},"jsonrpc":"2.0","id":1})",
+             R"({"method":"tools/call","params":{"name":"create_support_note"},"jsonrpc":"2.0","id":1})",
+             // repeated keys, in the envelope and in the arguments
+             R"({"method":"tools/call","params":{"name":"create_support_note","arguments":{"ticketId":"T","note":"n"},"arguments":{"ticketId":"T","note":"n"}},"jsonrpc":"2.0","id":1})",
+             R"({"method":"tools/call","params":{"name":"create_support_note","arguments":{"ticketId":"T","note":"n"},"name":"echo_everything"},"jsonrpc":"2.0","id":1})",
+             R"({"method":"tools/call","method":"ping","params":{"name":"create_support_note","arguments":{"ticketId":"T","note":"n"}},"jsonrpc":"2.0","id":1})",
+             R"({"method":"tools/call","params":{"name":"create_support_note","arguments":{"ticketId":"T","note":"n"}},"params":{"name":"create_support_note","arguments":{"ticketId":"T","note":"n"}},"jsonrpc":"2.0","id":1})",
+             R"({"method":"tools/call","params":{"name":"create_support_note","arguments":{"ticketId":"T","ticketId":"U","note":"n"}},"jsonrpc":"2.0","id":1})",
+             R"({"method":"tools/call","params":{"name":"create_support_note","arguments":{"ticketId":"T","note":"n"},"_meta":{"a":1,"a":2}},"jsonrpc":"2.0","id":1})",
+             // arguments of the wrong shape or content
+             cr::call("create_support_note", "null"), cr::call("create_support_note", "[]"), cr::call("create_support_note", "5"),
+             cr::call("create_support_note", R"("x")"), cr::call("create_support_note", "{}"),
+             cr::call("create_support_note", R"({"ticketId":"T","note":""})"),
+             cr::call("create_support_note", R"({"ticketId":"T","note":")" + std::string(2001, 'n') + R"("})"),
+             cr::call("create_support_note", R"({"ticketId":"T","note":"n","extra":1})"),
+             cr::call("create_support_note", R"({"ticketId":7,"note":"n"})"),
+             cr::call("echo_everything", R"({"name":"x","on":true,"hue":"blue","grid":[],"named":{},"tags":["x"],"small":1})"),
+             cr::call("echo_everything", R"({"name":"x","on":true,"hue":"red","grid":[[1,"2"]],"named":{},"tags":["x"],"small":1})"),
+             cr::call("echo_everything", R"({"name":"x","on":true,"hue":"red","grid":[],"named":{},"tags":["x"],"small":1,"at":{"x":101,"y":0}})"),
+             cr::call("echo_everything", R"({"name":"x","on":true,"hue":"red","grid":[],"named":{},"tags":["x"],"small":1,"at":)" +
+                                             std::string(40, '[') + std::string(40, ']') + "}"),
+             cr::call("no_such_tool", R"({"a":1})"),
+             // the syntax, inside the arguments and out
+             cr::call("create_support_note", R"({"ticketId":"T","note":"n")"), cr::call("create_support_note", R"({"ticketId":"T",})"),
+             cr::call("create_support_note", "{\"ticketId\":\"\xff\",\"note\":\"n\"}"), cr::call("create_support_note", R"({"ticketId":"T","note":"n"}} )"),
+             cr::call("create_support_note", R"({"ticketId":"T","note":"n"})") + "x",
+             // other methods and shapes
+             R"({"method":"prompts/get","params":{"name":"p","arguments":{"a":"b"}},"jsonrpc":"2.0","id":1})",
+             R"({"method":"tools/call","params":{"name":"create_support_note","arguments":{"ticketId":"T","note":"n"}},"jsonrpc":"2.0"})",
+             R"({"method":"tools/call","params":{"name":"create_support_note","arguments":{"ticketId":"T","note":"n"}},"jsonrpc":"1.0","id":1})",
+             R"({"method":"tools/call","params":{"name":"create_support_note","arguments":{"ticketId":"T","note":"n"}},"jsonrpc":"2.0","id":{}})",
+             R"({"method":"tools/call","params":[{"name":"create_support_note","arguments":{"ticketId":"T","note":"n"}}],"jsonrpc":"2.0","id":1})",
+             R"([{"method":"tools/call","params":{"name":"create_support_note","arguments":{"ticketId":"T","note":"n"}},"jsonrpc":"2.0","id":1}])",
+             R"({"method":{"params":{"name":"create_support_note","arguments":{"ticketId":"T","note":"n"}}},"jsonrpc":"2.0","id":1})",
+             R"({"result":{"params":{"name":"create_support_note","arguments":{"ticketId":"T","note":"n"}}},"jsonrpc":"2.0","id":1})",
+             "", "{", "[]", "null"})
+        p.same_answer(text);
+    // Escapes in the key "arguments", in the method and the name, and a notification are read in
+    // one pass too; the rest lack what it needs or are wrong.
+    CHECK(p.one_pass == 3);
+}
+
+TEST_CASE("server::read: thousands of mangled calls answer as the DOM does", "[server][read]") {
+    cr::pair_of_servers p;
+    p.mangle(cr::call("echo_everything", cr::valid_everything), 1);
+    p.mangle(R"({"method":"tools/call","params":{"name":"create_support_note","arguments":{"ticketId":"T-2","note":"x"},)"
+             R"("_meta":{"progressToken":3}},"jsonrpc":"2.0","id":2})", 1);
+    p.mangle(cr::call("count_order", cr::read_file(WARDEN_SOURCE_DIR "/benchmarks/data/order50.json")), 7);
+    CHECK(p.one_pass > 100); // mangled bytes outside the arguments still leave them whole
+}
+
+TEST_CASE("server::read: a tool replaced while its call waits is not handed the other tool's input", "[server][read]") {
+    warden::server srv;
+    srv.add(cr::echo_note{});
+    warden::session s({"ann", "acme", {}});
+    REQUIRE(srv.handle(cr::init, s));
+    auto waiting = srv.read(cr::call("create_support_note", R"({"ticketId":"T","note":"n"})"));
+    REQUIRE(std::get<warden::jsonrpc::request>(waiting).decoded);
+
+    REQUIRE(srv.remove_tool("create_support_note"));
+    srv.add(cr::other_note{});
+    auto reply = srv.handle(std::move(waiting), s);
+    REQUIRE(reply);
+    CHECK(reply->at("error").at("code") == -32602);
+    CHECK(reply->at("error").at("message") == "the tool create_support_note changed while this call waited; call it again");
+
+    auto removed = srv.read(cr::call("create_support_note", cr::valid_everything));
+    REQUIRE(std::get<warden::jsonrpc::request>(removed).decoded);
+    REQUIRE(srv.remove_tool("create_support_note"));
+    reply = srv.handle(std::move(removed), s);
+    REQUIRE(reply);
+    CHECK(reply->at("error").at("message") == "unknown tool: create_support_note");
+}
+
+TEST_CASE("server::read: with stages of your own, arguments are read as JSON for them", "[server][read]") {
+    struct looks : warden::stage {
+        std::string_view name() const override { return "looks"; }
+        std::optional<warden::rejection> check(warden::call_info& call) override {
+            seen = boost::json::serialize(call.arguments());
+            return std::nullopt;
+        }
+        std::string seen;
+    };
+    auto stage = std::make_shared<looks>();
+    warden::server_options options;
+    options.pipeline.stages.push_back(stage);
+    warden::server srv(options);
+    srv.add(cr::echo_note{});
+    warden::session s({"ann", "acme", {}});
+    REQUIRE(srv.handle(cr::init, s));
+    const std::string text = cr::call("create_support_note", R"({ "note" : "n", "ticketId" : "T" })");
+    auto message = srv.read(text);
+    auto& r = std::get<warden::jsonrpc::request>(message);
+    CHECK_FALSE(r.decoded);
+    CHECK(r.params.contains("arguments"));
+    REQUIRE(srv.handle(std::move(message), s));
+    CHECK(stage->seen == R"({"note":"n","ticketId":"T"})"); // as sent, in its order
+}
