@@ -218,6 +218,51 @@ TEST_CASE("stdio: a line per message, garbage answered, clean exit at end of inp
     CHECK(pinged);
 }
 
+TEST_CASE("stdio: a call queued behind a slow one is served by another worker, for any pool size", "[server][stdio]") {
+    // The awake worker serves the queue alone while it keeps taking from it; behind a call that
+    // does not return, another worker must take over. t3 blocks until t1's answer is out.
+    static std::atomic<bool> release{false};
+    struct blocker : numbered<3> {
+        output call(const input&, warden::context&) const {
+            auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+            while (!release && std::chrono::steady_clock::now() < until) std::this_thread::sleep_for(std::chrono::microseconds(200));
+            return {"released"};
+        }
+    };
+    for (unsigned workers : {2u, 4u}) {
+        INFO("workers: " << workers);
+        release = false;
+        warden::server srv;
+        srv.add(blocker{});
+        srv.add(numbered<1>{});
+        int in_pipe[2], out_pipe[2];
+        REQUIRE(::pipe(in_pipe) == 0);
+        REQUIRE(::pipe(out_pipe) == 0);
+        std::FILE* in = ::fdopen(in_pipe[0], "r");
+        std::FILE* out = ::fdopen(out_pipe[1], "w");
+        std::thread serving([&] { warden::serve_stdio(srv, {.workers = workers}, in, out); std::fclose(out); });
+        auto send = [&](const std::string& line) { REQUIRE(::write(in_pipe[1], (line + "\n").data(), line.size() + 1) == static_cast<ssize_t>(line.size() + 1)); };
+        std::FILE* replies = ::fdopen(out_pipe[0], "r");
+        char line[4096];
+        send(init);
+        REQUIRE(std::fgets(line, sizeof line, replies));
+        const auto started = std::chrono::steady_clock::now();
+        send(R"({"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"t3"}})");
+        send(R"({"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"t1"}})");
+        REQUIRE(std::fgets(line, sizeof line, replies));
+        auto first = boost::json::parse(line);
+        CHECK(first.at("id") == 3); // t1, while t3 still runs
+        CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(5));
+        release = true;
+        REQUIRE(std::fgets(line, sizeof line, replies));
+        CHECK(boost::json::parse(line).at("id") == 2);
+        ::close(in_pipe[1]);
+        serving.join();
+        std::fclose(in);
+        std::fclose(replies);
+    }
+}
+
 namespace {
 
 struct steps_input {

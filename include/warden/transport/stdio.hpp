@@ -10,6 +10,7 @@
 
 #include <boost/json/serialize.hpp>
 
+#include <chrono>
 #include <condition_variable>
 #include <cerrno>
 #include <cstdio>
@@ -63,31 +64,69 @@ inline void serve_stdio(const server& srv, const stdio_options& options = {}, st
     bool closing = false;
     std::stop_source client_gone; // at end of input nobody waits for answers: running calls stop
 
-    // Wake-ups cost more than the calls they start: a worker is woken only when one sleeps and
-    // none is already on its way, and the reader only when it waits for room.
+    // Wake-ups cost more than short calls (two context switches each, on a pipe-fed server): a
+    // worker that keeps taking from the queue serves it alone. Another is woken when none is
+    // awake, when the backlog outgrows the awake ones, or when the queue has not moved for
+    // `handoff` because the awake ones are in slow calls. That last case is also watched by one
+    // sleeping worker, the lookout, which naps for `handoff` while calls run, so a call queued
+    // behind a slow one waits that long at most. The reader is woken only when it waits for room.
+    using clock = std::chrono::steady_clock;
+    constexpr auto handoff = std::chrono::milliseconds(1);
+    constexpr std::size_t backlog_per_worker = 16;
+    const std::size_t pool = std::max(1u, options.workers);
     std::size_t sleeping = 0, waking = 0;
-    bool reader_waits = false;
+    bool lookout_posted = false, reader_waits = false;
+    clock::time_point last_take{};
+    // Under the mutex: whether a queued message needs one more worker than are awake.
+    auto needs_worker = [&](clock::time_point now) {
+        if (queue.empty() || sleeping <= waking) return false;
+        const std::size_t awake = pool - sleeping + waking; // running, or woken and on their way
+        return awake == 0 || queue.size() > backlog_per_worker * awake || now - last_take >= handoff;
+    };
 
     std::vector<std::jthread> workers;
-    for (unsigned i = 0; i < std::max(1u, options.workers); ++i)
+    for (std::size_t i = 0; i < pool; ++i)
         workers.emplace_back([&](std::stop_token) {
             while (true) {
                 std::optional<jsonrpc::message> message;
-                bool wake_reader = false;
+                bool wake_reader = false, post_lookout = false;
                 {
                     std::unique_lock lock(mutex);
-                    while (!closing && queue.empty()) {
+                    bool nap = false; // a lookout that found the queue moving naps again
+                    while (true) {
+                        if (!queue.empty()) {
+                            if (closing || !nap) break;
+                        } else if (closing) {
+                            return;
+                        }
                         ++sleeping;
-                        ready.wait(lock);
+                        // With calls running, one sleeper is the lookout, and it never sleeps
+                        // without a timeout.
+                        const bool lookout = nap || (!lookout_posted && sleeping < pool);
+                        auto woke = std::cv_status::no_timeout;
+                        if (lookout) {
+                            lookout_posted = true;
+                            woke = ready.wait_for(lock, handoff);
+                            lookout_posted = false;
+                        } else {
+                            ready.wait(lock);
+                        }
                         --sleeping;
                         if (waking) --waking;
+                        // Its nap over, the lookout takes the queue over unless another worker
+                        // is awake and took from it within `handoff`.
+                        nap = lookout && woke == std::cv_status::timeout && !queue.empty() && sleeping + 1 < pool &&
+                              clock::now() - last_take < handoff;
                     }
-                    if (queue.empty()) return;
                     message.emplace(std::move(queue.front()));
                     queue.pop_front();
+                    last_take = clock::now();
                     wake_reader = reader_waits;
+                    // This call may be slow: a sleeper must be the lookout while it runs.
+                    post_lookout = !lookout_posted && sleeping > waking;
                 }
                 if (wake_reader) space.notify_one();
+                if (post_lookout) ready.notify_one();
                 if (auto reply = srv.handle(std::move(*message), s, client_gone.get_token())) writer.write(*reply);
             }
         });
@@ -112,7 +151,7 @@ inline void serve_stdio(const server& srv, const stdio_options& options = {}, st
             space.wait(lock, [&] { return queue.size() < std::max<std::size_t>(options.max_queued, 1); });
             reader_waits = false;
             queue.push_back(std::move(message));
-            if (sleeping > waking) {
+            if (needs_worker(clock::now())) {
                 ++waking;
                 wake = true;
             }
