@@ -508,6 +508,18 @@ TEST_CASE("idempotency store: a waiting duplicate gives up at its deadline", "[p
     REQUIRE(long_replay.kind == warden::idempotency_claim::replay);
     CHECK(long_replay.result.at("which") == "long");
     CHECK(store.begin(long_key, "g", soon).kind == warden::idempotency_claim::conflict);
+    // Every length around the word size, differing in the last byte only or by a trailing zero byte.
+    for (std::size_t n = 65; n <= 81; ++n) {
+        std::string a(n, 'q'), b = a, c = a + '\0';
+        b.back() = 'r';
+        CHECK(store.begin(a, "f", soon).kind == warden::idempotency_claim::fresh);
+        store.finish(a, {});
+        CHECK(store.begin(b, "f", soon).kind == warden::idempotency_claim::fresh);
+        store.finish(b, {});
+        CHECK(store.begin(c, "f", soon).kind == warden::idempotency_claim::fresh);
+        store.finish(c, {});
+        CHECK(store.begin(a, "f", soon).kind == warden::idempotency_claim::replay);
+    }
 }
 
 TEST_CASE("pipeline: upstream calls time out, retry only where safe, and are traced", "[pipeline]") {
