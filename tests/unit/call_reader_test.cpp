@@ -5,42 +5,21 @@
 
 #include "examples/shared/orders.hpp"
 #include "examples/shared/support_note.hpp"
+#include "tests/unit/sample_types.hpp"
 
 #include <warden/warden.hpp>
 
 #include <boost/json/serialize.hpp>
 #include <catch2/catch.hpp>
 
-#include <fstream>
 #include <map>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <vector>
 
 namespace cr {
 
-enum class color { red, green };
-BOOST_DESCRIBE_ENUM(color, red, green)
-
-struct point {
-    warden::integer<-100, 100> x;
-    double y;
-};
-BOOST_DESCRIBE_STRUCT(point, (), (x, y))
-
-struct everything_input {
-    std::string name;
-    bool on;
-    color hue;
-    std::optional<point> at;
-    std::vector<std::vector<std::int64_t>> grid;
-    std::map<std::string, point> named;
-    warden::field<std::vector<warden::text<1, 3>>, warden::min_items<1>, warden::max_items<3>> tags;
-    std::optional<warden::secret<std::string>> token;
-    std::uint8_t small;
-};
-BOOST_DESCRIBE_STRUCT(everything_input, (), (name, on, hue, at, grid, named, tags, token, small))
+using everything_input = sample::everything;
 
 struct echo_output {
     std::string echo;
@@ -83,13 +62,6 @@ struct other_note {
 };
 
 const char* init = R"({"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{}}})";
-
-std::string read_file(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
 
 // Two servers alike: one reads the new way, one the usual way.
 struct pair_of_servers {
@@ -156,7 +128,7 @@ TEST_CASE("server::read: calls as clients send them take the one pass and answer
     // Python's: jsonrpc, id, method, params.
     p.same_answer(R"({"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"echo_everything","arguments":)" +
                   std::string(cr::valid_everything) + "}}");
-    p.same_answer(cr::call("count_order", cr::read_file(WARDEN_SOURCE_DIR "/benchmarks/data/order50.json")));
+    p.same_answer(cr::call("count_order", sample::read_file(WARDEN_SOURCE_DIR "/benchmarks/data/order50.json")));
     CHECK(p.one_pass == 5);
 }
 
@@ -215,7 +187,7 @@ TEST_CASE("server::read: thousands of mangled calls answer as the DOM does", "[s
     p.mangle(cr::call("echo_everything", cr::valid_everything), 1);
     p.mangle(R"({"method":"tools/call","params":{"name":"create_support_note","arguments":{"ticketId":"T-2","note":"x"},)"
              R"("_meta":{"progressToken":3}},"jsonrpc":"2.0","id":2})", 1);
-    p.mangle(cr::call("count_order", cr::read_file(WARDEN_SOURCE_DIR "/benchmarks/data/order50.json")), 7);
+    p.mangle(cr::call("count_order", sample::read_file(WARDEN_SOURCE_DIR "/benchmarks/data/order50.json")), 7);
     CHECK(p.one_pass > 100); // mangled bytes outside the arguments still leave them whole
 }
 

@@ -4,6 +4,7 @@
 
 #include "examples/shared/orders.hpp"
 #include "examples/shared/support_note.hpp"
+#include "tests/unit/sample_types.hpp"
 
 #include <warden/decode/decode_text.hpp>
 #include <warden/encode/encode.hpp>
@@ -11,44 +12,14 @@
 #include <boost/json/serialize.hpp>
 #include <catch2/catch.hpp>
 
-#include <fstream>
 #include <map>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <vector>
 
 namespace dt {
 
-enum class color { red, green };
-BOOST_DESCRIBE_ENUM(color, red, green)
-
-struct point {
-    warden::integer<-100, 100> x;
-    double y;
-};
-BOOST_DESCRIBE_STRUCT(point, (), (x, y))
-
-struct everything {
-    std::string name;
-    bool on;
-    color hue;
-    std::optional<point> at;
-    std::vector<std::vector<std::int64_t>> grid;
-    std::map<std::string, point> named;
-    warden::field<std::vector<warden::text<1, 3>>, warden::min_items<1>, warden::max_items<3>> tags;
-    std::optional<warden::secret<std::string>> token;
-    std::optional<std::map<std::string, std::optional<double>>> weights;
-    std::uint8_t small;
-};
-BOOST_DESCRIBE_STRUCT(everything, (), (name, on, hue, at, grid, named, tags, token, weights, small))
-
-std::string read(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
+using sample::everything;
 
 // The same answer both ways; for a valid text, through the one pass.
 template<class T>
@@ -130,8 +101,8 @@ TEST_CASE("decode_text: deeper than its fast path still gives the slow path's an
 }
 
 TEST_CASE("decode_text: real inputs, and thousands of mangled copies of them", "[decode_text]") {
-    const std::string order = dt::read(WARDEN_SOURCE_DIR "/benchmarks/data/order50.json");
-    const std::string note = dt::read(WARDEN_SOURCE_DIR "/benchmarks/data/support_note.json");
+    const std::string order = sample::read_file(WARDEN_SOURCE_DIR "/benchmarks/data/order50.json");
+    const std::string note = sample::read_file(WARDEN_SOURCE_DIR "/benchmarks/data/support_note.json");
     REQUIRE(order.size() > 1000);
     dt::same_answer<shop::order>(order);
     dt::same_answer<desk::note_input>(note);
