@@ -134,73 +134,72 @@ struct pipeline_call {
     rate_limiter& limiter;
 };
 
-// Runs one call of `tool` through the stages and returns its CallToolResult.
+namespace detail {
+
+// A stage's refusal: recorded in the trace, and the tool execution error the model gets.
+inline boost::json::object refuse(trace_record& trace, std::string_view stage, std::string_view decision, const rejection& r) {
+    trace.decide(std::string(stage), std::string(decision), r.code);
+    trace.outcome = r.code;
+    return tool_error_result(r.code, r.message, r.details);
+}
+
+// What the stages after authorization need from the tool's types, as functions of the decoded
+// input. Those stages are compiled once for all tools, not once per tool; only these small
+// functions are per tool. A null function is a feature the tool does not have.
+struct typed_steps {
+    void* tool;
+    const void* input;
+    bool needs_approval;
+    bool mutating;
+    boost::json::value (*exact)(const void* in);           // the input as JSON, secrets included
+    boost::json::value (*redacted)(const void* in);        // the input as JSON, secrets redacted
+    std::string (*preview)(const void* tool, const void* in);
+    std::optional<std::string> (*key_field)(const void* in);
+    std::string (*key_function)(const void* tool, const void* in);
+    boost::json::object (*run)(void* tool, const void* in, context& ctx); // the handler; may throw
+};
+
 template<class Tool>
-    requires runnable_tool<Tool>
-boost::json::object run_pipeline(Tool& tool, const policy_summary& summary, pipeline_call call) {
+typed_steps steps_of(Tool& tool, const typename Tool::input& in) {
     using P = tool_policy<Tool>;
-    const std::string_view name = Tool::name;
+    using input_type = typename Tool::input;
+    typed_steps steps{&tool, &in, P::needs_approval, P::is_mutating,
+                      [](const void* i) -> boost::json::value { return encode_value<true>(*static_cast<const input_type*>(i), {}); },
+                      [](const void* i) -> boost::json::value { return encode(*static_cast<const input_type*>(i)); },
+                      nullptr, nullptr, nullptr,
+                      [](void* t, const void* i, context& ctx) {
+                          return run_handler(*static_cast<Tool*>(t), *static_cast<const input_type*>(i), ctx);
+                      }};
+    if constexpr (has_preview<Tool>)
+        steps.preview = [](const void* t, const void* i) -> std::string {
+            return std::string(static_cast<const Tool*>(t)->preview(*static_cast<const input_type*>(i)));
+        };
+    if constexpr (has_key_field<input_type>())
+        steps.key_field = [](const void* i) { return key_field(*static_cast<const input_type*>(i)); };
+    if constexpr (has_key_function<Tool>)
+        steps.key_function = [](const void* t, const void* i) -> std::string {
+            return std::string(static_cast<const Tool*>(t)->idempotency_key(*static_cast<const input_type*>(i)));
+        };
+    return steps;
+}
+
+// Your stages, the rate limit, approval, idempotency, the handler under its deadline, and the
+// sanitized result: everything after authorization.
+inline boost::json::object run_after_authorize(std::string_view name, const policy_summary& summary, pipeline_call call,
+                                               const typed_steps& steps, bool decoded_ahead) {
     auto& trace = call.trace;
     auto& ctx = call.ctx;
     const auto& options = call.options;
     const principal& caller = ctx.caller();
-    if (trace.enabled) trace.stages.reserve(8);
-    auto refuse = [&](std::string_view stage, std::string_view decision, const rejection& r) {
-        trace.decide(std::string(stage), std::string(decision), r.code);
-        trace.outcome = r.code;
-        return tool_error_result(r.code, r.message, r.details);
-    };
-
-    // decode: the strict decoder; every issue goes back to the model. The server may have done
-    // it already, from the message's bytes.
-    using input_type = typename Tool::input;
-    const input_type* in = call.decoded ? call.decoded->template as<input_type>() : nullptr;
-    const bool decoded_ahead = in != nullptr;
-    std::optional<input_type> decoded_here;
-    if (!in) {
-        auto r = decode<input_type>(call.arguments);
-        if (!r) {
-            trace.decide("decode", "deny", std::to_string(r.errors().size()) + " issue(s)");
-            trace.outcome = "invalid_arguments";
-            return invalid_arguments_result(r.errors());
-        }
-        in = &decoded_here.emplace(std::move(*r));
-    }
-    if (trace.enabled) trace.arguments = encode(*in); // secrets redacted
-    trace.decide("decode", "allow");
-
-    // validate: what a schema cannot say.
-    if constexpr (detail::has_validate<Tool>) {
-        if (auto problem = tool.validate(*in, ctx)) return refuse("validate", "deny", {problem->code(), problem->what()});
-        trace.decide("validate", "allow");
-    }
-
-    // authorize: required scopes, then the tool's own policy check. The model learns which policy
-    // refused, not what the caller may not see.
-    for (const auto& scope : summary.scopes)
-        if (!caller.has_scope(scope))
-            return refuse("authorize", "deny",
-                          {"forbidden", "This tool needs the scope " + scope + ", which the caller does not have.",
-                           {{"policy", "required_scope"}, {"scope", scope}}});
-    if constexpr (detail::has_authorize<Tool>) {
-        decision d = tool.authorize(*in, caller);
-        if (!d) {
-            trace.decide("authorize", "deny", d.policy() + ": " + d.reason());
-            trace.outcome = "forbidden";
-            return tool_error_result("forbidden", "Refused by the policy " + d.policy() + ": " + d.reason(),
-                                     {{"policy", d.policy()}});
-        }
-    }
-    trace.decide("authorize", "allow");
 
     // Your stages.
     if (!options.stages.empty()) {
         // Stages see the arguments as JSON: as sent, or (when decoded ahead) as the input holds them.
         boost::json::value from_input;
-        if (decoded_ahead) from_input = detail::encode_value<true>(*in, {});
+        if (decoded_ahead) from_input = steps.exact(steps.input);
         call_info info(name, summary, decoded_ahead ? from_input : call.arguments, ctx, trace);
         for (const auto& st : options.stages) {
-            if (auto r = st->check(info)) return refuse(st->name(), "deny", *r);
+            if (auto r = st->check(info)) return refuse(trace, st->name(), "deny", *r);
             trace.decide(std::string(st->name()), "allow");
         }
     }
@@ -212,7 +211,7 @@ boost::json::object run_pipeline(Tool& tool, const policy_summary& summary, pipe
     auto verdict = call.limiter.take(name, caller, limits);
     if (!verdict.allowed) {
         auto ms = verdict.retry_after.count();
-        return refuse("rate_limit", "deny",
+        return refuse(trace, "rate_limit", "deny",
                       {"rate_limited",
                        "Too many calls of " + std::string(name) + " (the per-" + verdict.scope + " limit). Try again in " +
                            std::to_string(ms) + " ms.",
@@ -221,11 +220,10 @@ boost::json::object run_pipeline(Tool& tool, const policy_summary& summary, pipe
     trace.decide("rate_limit", "allow");
 
     // approval: a human sees the preview and says yes, or nothing runs.
-    if constexpr (P::needs_approval) {
-        const boost::json::value redacted = trace.enabled ? trace.arguments : encode(*in);
-        std::string preview;
-        if constexpr (detail::has_preview<Tool>) preview = tool.preview(*in);
-        else preview = "Run " + std::string(name) + " with " + boost::json::serialize(redacted);
+    if (steps.needs_approval) {
+        const boost::json::value redacted = trace.enabled ? trace.arguments : steps.redacted(steps.input);
+        std::string preview = steps.preview ? steps.preview(steps.tool, steps.input)
+                                            : "Run " + std::string(name) + " with " + boost::json::serialize(redacted);
         approval_answer answer = approval_answer::unavailable;
         std::string via = "none";
         if (ctx.client_supports("elicitation")) {
@@ -252,9 +250,9 @@ boost::json::object run_pipeline(Tool& tool, const policy_summary& summary, pipe
             answer = options.approvals->ask({std::string(name), caller, preview, redacted, ctx.deadline()});
         }
         if (answer == approval_answer::declined)
-            return refuse("approval", "declined", {"approval_declined", "The user declined this call; nothing was done."});
+            return refuse(trace, "approval", "declined", {"approval_declined", "The user declined this call; nothing was done."});
         if (answer == approval_answer::unavailable)
-            return refuse("approval", "unavailable",
+            return refuse(trace, "approval", "unavailable",
                           {"approval_unavailable",
                            "This call needs a human's approval and none could be obtained; nothing was done."});
         trace.decide("approval", "approved", via);
@@ -262,25 +260,24 @@ boost::json::object run_pipeline(Tool& tool, const policy_summary& summary, pipe
 
     // idempotency: a retry gets the first result; the same key with other arguments is refused.
     std::string key;
-    const bool deduplicated = P::is_mutating && options.idempotency; // no store: idempotency is off
+    const bool deduplicated = steps.mutating && options.idempotency; // no store: idempotency is off
     if (deduplicated) {
         std::optional<std::string> given;
-        if constexpr (detail::has_key_field<typename Tool::input>()) given = detail::key_field(*in);
+        if (steps.key_field) given = steps.key_field(steps.input);
         if (!given && call.meta)
             if (const auto* k = call.meta->if_contains(idempotency_meta_key)) {
                 auto checked = decode<idempotency_key>(*k); // the same rules as an idempotency_key field
                 if (!checked)
-                    return refuse("idempotency", "deny",
+                    return refuse(trace, "idempotency", "deny",
                                   {"invalid_idempotency_key",
                                    "The idempotency key in _meta must be 1 to 128 characters of A-Z a-z 0-9 . _ : -"});
                 given = std::string(**checked);
             }
-        if constexpr (detail::has_key_function<Tool>)
-            if (!given) given = std::string(tool.idempotency_key(*in));
+        if (!given && steps.key_function) given = steps.key_function(steps.tool, steps.input);
         call.details.idempotency_key = given.value_or("");
-        key = detail::scoped_key(caller.tenant, name, call.details.idempotency_key);
+        key = scoped_key(caller.tenant, name, call.details.idempotency_key);
         // The exact arguments, secrets included: it never leaves the store.
-        std::string fingerprint = boost::json::serialize(detail::encode_value<true>(*in, {}));
+        std::string fingerprint = boost::json::serialize(steps.exact(steps.input));
         auto claim = options.idempotency->begin(key, fingerprint, ctx.deadline());
         switch (claim.kind) {
         case idempotency_claim::replay: {
@@ -292,11 +289,11 @@ boost::json::object run_pipeline(Tool& tool, const policy_summary& summary, pipe
             return std::move(claim.result);
         }
         case idempotency_claim::conflict:
-            return refuse("idempotency", "conflict",
+            return refuse(trace, "idempotency", "conflict",
                           {"idempotency_key_reused",
                            "This idempotency key was used with different arguments. Use a new key for a new operation."});
         case idempotency_claim::busy:
-            return refuse("idempotency", "busy",
+            return refuse(trace, "idempotency", "busy",
                           {"idempotency_in_progress", "A call with this idempotency key is still running. Try again later."});
         case idempotency_claim::fresh: trace.decide("idempotency", "miss"); break;
         }
@@ -306,7 +303,7 @@ boost::json::object run_pipeline(Tool& tool, const policy_summary& summary, pipe
     boost::json::object result;
     bool succeeded = false;
     try {
-        result = run_handler(tool, *in, ctx);
+        result = steps.run(steps.tool, steps.input, ctx);
         succeeded = true;
     } catch (const tool_error& e) {
         result = tool_error_result(e.code(), e.what());
@@ -325,8 +322,8 @@ boost::json::object run_pipeline(Tool& tool, const policy_summary& summary, pipe
                                 : options.max_output_bytes;
         // Serializing only to measure costs a copy of the result: an upper bound that stays under
         // the limit settles it for the usual small results.
-        std::size_t size = trace.enabled ? detail::json_size(result) : detail::json_size_bound(result);
-        if (!trace.enabled && size > limit) size = detail::json_size(result);
+        std::size_t size = trace.enabled ? json_size(result) : json_size_bound(result);
+        if (!trace.enabled && size > limit) size = json_size(result);
         trace.result_bytes = size;
         if (size > limit) {
             trace.decide("sanitize", "deny", std::to_string(size) + " bytes");
@@ -347,6 +344,64 @@ boost::json::object run_pipeline(Tool& tool, const policy_summary& summary, pipe
         else options.idempotency->abandon(key);
     }
     return result;
+}
+
+} // namespace detail
+
+// Runs one call of `tool` through the stages and returns its CallToolResult. The stages that
+// need the tool's types (decode, validate, authorize) are here; the rest is compiled once, in
+// detail::run_after_authorize.
+template<class Tool>
+    requires runnable_tool<Tool>
+boost::json::object run_pipeline(Tool& tool, const policy_summary& summary, pipeline_call call) {
+    auto& trace = call.trace;
+    auto& ctx = call.ctx;
+    if (trace.enabled) trace.stages.reserve(8);
+
+    // decode: the strict decoder; every issue goes back to the model. The server may have done
+    // it already, from the message's bytes.
+    using input_type = typename Tool::input;
+    const input_type* in = call.decoded ? call.decoded->template as<input_type>() : nullptr;
+    const bool decoded_ahead = in != nullptr;
+    std::optional<input_type> decoded_here;
+    if (!in) {
+        auto r = decode<input_type>(call.arguments);
+        if (!r) {
+            trace.decide("decode", "deny", std::to_string(r.errors().size()) + " issue(s)");
+            trace.outcome = "invalid_arguments";
+            return invalid_arguments_result(r.errors());
+        }
+        in = &decoded_here.emplace(std::move(*r));
+    }
+    if (trace.enabled) trace.arguments = encode(*in); // secrets redacted
+    trace.decide("decode", "allow");
+
+    // validate: what a schema cannot say.
+    if constexpr (detail::has_validate<Tool>) {
+        if (auto problem = tool.validate(*in, ctx))
+            return detail::refuse(trace, "validate", "deny", {problem->code(), problem->what()});
+        trace.decide("validate", "allow");
+    }
+
+    // authorize: required scopes, then the tool's own policy check. The model learns which policy
+    // refused, not what the caller may not see.
+    for (const auto& scope : summary.scopes)
+        if (!ctx.caller().has_scope(scope))
+            return detail::refuse(trace, "authorize", "deny",
+                                  {"forbidden", "This tool needs the scope " + scope + ", which the caller does not have.",
+                                   {{"policy", "required_scope"}, {"scope", scope}}});
+    if constexpr (detail::has_authorize<Tool>) {
+        decision d = tool.authorize(*in, ctx.caller());
+        if (!d) {
+            trace.decide("authorize", "deny", d.policy() + ": " + d.reason());
+            trace.outcome = "forbidden";
+            return tool_error_result("forbidden", "Refused by the policy " + d.policy() + ": " + d.reason(),
+                                     {{"policy", d.policy()}});
+        }
+    }
+    trace.decide("authorize", "allow");
+
+    return detail::run_after_authorize(Tool::name, summary, call, detail::steps_of(tool, *in), decoded_ahead);
 }
 
 } // namespace warden
