@@ -103,7 +103,10 @@ public:
         std::string_view v(s.data(), s.size());
         if (!part_.empty()) v = part_.append(s.data(), s.size());
         if (depth_ == 1 && root_key_ == key::method) calls_tool_ = v == "tools/call";
-        else if (depth_ == 2 && root_key_ == key::params && params_key_ == key::name) name_.assign(v.data(), v.size()), named_ = true;
+        else if (depth_ == 2 && root_key_ == key::params && params_key_ == key::name) {
+            name_.assign(v.data(), v.size());
+            named_ = true;
+        }
         part_.clear();
         return dom.on_string(s, n, ec);
     }

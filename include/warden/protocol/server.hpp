@@ -208,8 +208,10 @@ public:
     jsonrpc::message read(std::string_view text) const {
         // Your stages see the arguments as sent, so with stages they are read the usual way.
         if (options_.pipeline.stages.empty()) {
-            const auto cat = snapshot();
+            // The catalog is looked at only by a tools/call that names its tool before its arguments.
+            std::shared_ptr<const catalog> cat;
             auto lookup = [&](std::string_view name) -> const detail::input_decoder* {
+                if (!cat) cat = snapshot();
                 auto it = cat->by_name.find(name);
                 return it == cat->by_name.end() ? nullptr : cat->tools[it->second]->decoder;
             };

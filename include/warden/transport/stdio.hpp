@@ -78,10 +78,10 @@ inline void serve_stdio(const server& srv, const stdio_options& options = {}, st
     bool lookout_posted = false, reader_waits = false;
     clock::time_point last_take{};
     // Under the mutex: whether a queued message needs one more worker than are awake.
-    auto needs_worker = [&](clock::time_point now) {
+    auto needs_worker = [&] {
         if (queue.empty() || sleeping <= waking) return false;
         const std::size_t awake = pool - sleeping + waking; // running, or woken and on their way
-        return awake == 0 || queue.size() > backlog_per_worker * awake || now - last_take >= handoff;
+        return awake == 0 || queue.size() > backlog_per_worker * awake || clock::now() - last_take >= handoff;
     };
 
     std::vector<std::jthread> workers;
@@ -151,7 +151,7 @@ inline void serve_stdio(const server& srv, const stdio_options& options = {}, st
             space.wait(lock, [&] { return queue.size() < std::max<std::size_t>(options.max_queued, 1); });
             reader_waits = false;
             queue.push_back(std::move(message));
-            if (needs_worker(clock::now())) {
+            if (needs_worker()) {
                 ++waking;
                 wake = true;
             }
