@@ -6,6 +6,7 @@
 #include <atomic>
 #include <cstdio>
 #include <mutex>
+#include <set>
 #include <thread>
 #include <unistd.h>
 
@@ -261,6 +262,62 @@ TEST_CASE("stdio: a call queued behind a slow one is served by another worker, f
         std::fclose(in);
         std::fclose(replies);
     }
+}
+
+TEST_CASE("stdio: a reply never goes out before its trace line is in the file", "[server][stdio]") {
+    const std::string path = "stdio_trace_order_test.jsonl";
+    std::remove(path.c_str());
+    for (unsigned workers : {1u, 2u, 4u}) {
+        INFO("workers: " << workers);
+        warden::server srv({.pipeline = {.sinks = {std::make_shared<warden::json_lines_sink>(path)}}});
+        srv.add(echo_note{});
+        int in_pipe[2], out_pipe[2];
+        REQUIRE(::pipe(in_pipe) == 0);
+        REQUIRE(::pipe(out_pipe) == 0);
+        std::FILE* in = ::fdopen(in_pipe[0], "r");
+        std::FILE* out = ::fdopen(out_pipe[1], "w");
+        std::thread serving([&] { warden::serve_stdio(srv, {.workers = workers}, in, out); std::fclose(out); });
+        std::FILE* replies = ::fdopen(out_pipe[0], "r");
+        std::string burst = std::string(init) + "\n";
+        const int calls = 300;
+        for (int id = 0; id < calls; ++id)
+            burst += R"({"jsonrpc":"2.0","id":)" + std::to_string(id) +
+                     R"(,"method":"tools/call","params":{"name":"create_support_note","arguments":{"ticketId":"w)" +
+                     std::to_string(workers) + "-T" + std::to_string(id) + R"(","note":"n"}}})" "\n";
+        std::thread sending([&] {
+            std::size_t at = 0;
+            while (at < burst.size()) {
+                ssize_t put = ::write(in_pipe[1], burst.data() + at, burst.size() - at);
+                if (put <= 0) break;
+                at += static_cast<std::size_t>(put);
+            }
+        });
+        char line[4096];
+        REQUIRE(std::fgets(line, sizeof line, replies)); // initialize
+        int missing = 0;
+        for (int i = 0; i < calls; ++i) {
+            REQUIRE(std::fgets(line, sizeof line, replies));
+            auto reply = boost::json::parse(line);
+            INFO(line);
+            REQUIRE(reply.at("result").at("structuredContent").at("status") == "created");
+            // The trace names the ticket in its arguments; the file must have it already.
+            const std::string ticket = "\"w" + std::to_string(workers) + "-T" + std::to_string(reply.at("id").as_int64()) + "\"";
+            std::FILE* f = std::fopen(path.c_str(), "r");
+            REQUIRE(f);
+            std::string text;
+            char chunk[65536];
+            for (std::size_t got; (got = std::fread(chunk, 1, sizeof chunk, f)) > 0;) text.append(chunk, got);
+            std::fclose(f);
+            if (text.find(ticket) == std::string::npos) ++missing;
+        }
+        CHECK(missing == 0);
+        sending.join();
+        ::close(in_pipe[1]);
+        serving.join();
+        std::fclose(in);
+        std::fclose(replies);
+    }
+    std::remove(path.c_str());
 }
 
 namespace {
