@@ -114,3 +114,40 @@ TEST_CASE("a pattern whose DFA would be large still answers like std::regex", "[
         CHECK(search(p, t) == std::regex_search(t, std::regex(p, std::regex::ECMAScript)));
     }
 }
+
+TEST_CASE("fixed-shape patterns answer as the automaton does, on any text", "[pattern]") {
+    // Each pattern against the same language written with an alternation, which the automaton
+    // answers: ([] matches nothing).
+    const char* bodies[] = {"[A-Z]{3}-[0-9]{4}", "a.c",      "[^x]{2}\\d", "",      "(?:ab){2}c", "\\w{3}",
+                            ".{2}",              "\\u00e9.", "[é-ê]b",     "\\S\\s", "-{0}x"};
+    const char* pieces[] = {"A", "Z", "a", "b", "c", "x", "-", "0", "9", ".", " ", "\n", "\xC3\xA9", "\xF0\x9F\x98\x80", "\xFF"};
+    std::uint64_t seed = 12345;
+    auto next = [&] {
+        seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+        return static_cast<std::size_t>(seed >> 33);
+    };
+    for (const char* body : bodies) {
+        const std::string plain = std::string("^") + body + "$";
+        const std::string other = std::string("^(?:") + body + "|[])$";
+        compiled_pattern fixed(plain), general(other);
+        CAPTURE(plain);
+        CHECK(fixed.fixed_shape_path());
+        CHECK(!general.fixed_shape_path());
+        for (int i = 0; i < 3000; ++i) {
+            std::string text;
+            const std::size_t length = next() % 9;
+            for (std::size_t k = 0; k < length; ++k) text += pieces[next() % std::size(pieces)];
+            // Also texts built to fit the shape: each ASCII piece where the classes want one.
+            if (i % 3 == 0) text = std::string(i % 2 ? "ABC-1234" : "abc") + (i % 7 == 0 ? "\xC3\xA9" : "");
+            CAPTURE(text);
+            CHECK(fixed.search(text) == general.search(text));
+        }
+    }
+    for (const char* p : {"^a+$", "a{3}", "^a{2,3}$", "^a|b$", "^a*b$", "^(a|b)$", "^a$b", "a^b$"}) {
+        CAPTURE(p);
+        CHECK(!compiled_pattern(p).fixed_shape_path());
+    }
+    CHECK(compiled_pattern("^^a$").fixed_shape_path());
+    CHECK(compiled_pattern("^a$$").fixed_shape_path());
+    CHECK(compiled_pattern("^a$$").search("a"));
+}

@@ -12,6 +12,7 @@
 // Not supported, a compile error: backreferences, lookaround, \b \B, named groups, flags.
 
 #include <algorithm>
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
@@ -427,12 +428,88 @@ public:
         pattern_parser<builder> parser(pattern, b);
         (void)parser.parse(); // pattern_problem() has accepted it at compile time
         if (states_.size() <= 64) precompute_closures();
+        fixed_shape shape;
+        pattern_parser<fixed_shape> again(pattern, shape);
+        if (!again.parse() && shape.result.ok && shape.result.begins && shape.result.ends) {
+            fixed_ = std::move(shape.result.at);
+            is_fixed_ = true;
+        }
     }
 
     // True when the pattern matches somewhere in the UTF-8 text (JSON Schema's search semantics).
-    bool search(std::string_view text) const { return small_ ? search_small(text) : search_large(text); }
+    bool search(std::string_view text) const {
+        if (is_fixed_) {
+            // ASCII text has one code point per byte; other text takes the automaton.
+            const std::size_t n = text.size();
+            if (n < fixed_.size()) return false; // never more code points than bytes
+            bool fits = n == fixed_.size(), ascii = true;
+            for (std::size_t i = 0; i < n; ++i) {
+                auto byte = static_cast<unsigned char>(text[i]);
+                if (byte >= 0x80) {
+                    ascii = false;
+                    break;
+                }
+                // Everything before is ASCII, so this byte is code point i: a class that refuses
+                // it refuses the text.
+                if (fits && !(fixed_[i][byte >> 6] >> (byte & 63) & 1)) return false;
+            }
+            if (ascii) return fits;
+        }
+        return small_ ? search_small(text) : search_large(text);
+    }
+
+    // Whether search() can take the fixed-shape path; for tests.
+    bool fixed_shape_path() const { return is_fixed_; }
 
 private:
+    // Patterns such as ^[A-Z]{3}-[0-9]{4}$: anchored at both ends, made of single characters and
+    // classes repeated a fixed number of times. On ASCII text they match exactly when the length
+    // agrees and each byte is in its position's class, which search() checks without the
+    // automaton. A builder for pattern_parser that finds them; anything else comes out not ok.
+    struct fixed_shape {
+        using ascii_class = std::array<std::uint64_t, 2>;
+        struct fragment {
+            bool ok = true;
+            bool begins = false, ends = false;
+            std::vector<ascii_class> at; // one class per code point
+        };
+        static constexpr std::size_t max_length = 256;
+        static fragment refused() { return {false, false, false, {}}; }
+        fragment result = refused();
+
+        std::size_t mark() const { return 0; }
+        fragment empty() { return {}; }
+        fragment set(std::vector<code_range>&& ranges, bool negated) {
+            ascii_class c{};
+            for (char32_t cp = 0; cp < 0x80; ++cp) {
+                bool in = false;
+                for (const auto& r : ranges) in = in || (cp >= r.lo && cp <= r.hi);
+                if (in != negated) c[cp >> 6] |= std::uint64_t{1} << (cp & 63);
+            }
+            return {true, false, false, {c}};
+        }
+        fragment begin_assertion() { return {true, true, false, {}}; }
+        fragment end_assertion() { return {true, false, true, {}}; }
+        fragment concat(fragment a, fragment b) {
+            // ^ only before every code point, $ only after them all.
+            if (!a.ok || !b.ok || (b.begins && (a.ends || !a.at.empty())) || (a.ends && (b.begins || !b.at.empty())) ||
+                a.at.size() + b.at.size() > max_length)
+                return refused();
+            a.begins = a.begins || b.begins;
+            a.ends = a.ends || b.ends;
+            a.at.insert(a.at.end(), b.at.begin(), b.at.end());
+            return a;
+        }
+        fragment alternate(const fragment&, const fragment&) { return refused(); }
+        fragment repeat(std::size_t, const fragment& a, std::size_t lo, std::size_t hi, bool unbounded) {
+            if (!a.ok || unbounded || lo != hi || a.begins || a.ends || a.at.size() * lo > max_length) return refused();
+            fragment r;
+            for (std::size_t i = 0; i < lo; ++i) r.at.insert(r.at.end(), a.at.begin(), a.at.end());
+            return r;
+        }
+        void finish(fragment f) { result = std::move(f); }
+    };
+
     // Patterns of up to 64 states (nearly all of them) run on bit masks: the empty-move closure of
     // every state is computed once for each kind of position, so a step is a few ORs.
     enum position_kind { middle = 0, at_begin = 1, at_end = 2 }; // combinable: begin|end is the empty text
@@ -761,6 +838,8 @@ private:
         return cp;
     }
 
+    std::vector<std::array<std::uint64_t, 2>> fixed_; // the fixed shape's class of each code point
+    bool is_fixed_ = false;
     std::vector<state> states_;
     std::vector<code_range> ranges_;
     std::uint32_t start_ = 0;
