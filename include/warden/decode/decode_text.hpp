@@ -13,6 +13,7 @@
 #include <boost/json/basic_parser_impl.hpp>
 #include <boost/mp11/algorithm.hpp>
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <string>
@@ -108,7 +109,10 @@ template<class V>
 struct text_vector {
     static bool element(text_frame& f, const text_value_ops*& ops, void*& target) {
         V& out = *static_cast<V*>(f.target);
-        if (out.capacity() == 0) out.reserve(8); // the size is not known ahead: skip the first doublings
+        // The size is not known ahead. Growing moves every element each time, which costs more
+        // than a generous first reservation: room for 64 elements, within 8 KiB.
+        constexpr std::size_t first = std::clamp<std::size_t>(8192 / sizeof(typename V::value_type), 8, 64);
+        if (out.capacity() == 0) out.reserve(first);
         target = &out.emplace_back();
         ops = &text_value<typename V::value_type>::ops;
         return true;
