@@ -155,10 +155,9 @@ for (const input of inputs) {
     const TARGET_RATIO = TARGETS[input.id].ratio;
     if (ratio > TARGET_RATIO) {
         misses.push(`- ${input.id}: ${fmtX(ratio)} with \`decode_text\` (${fmtX(r.warden.ns / base)} through a DOM). The one pass ` +
-            `no longer builds a DOM, but it still runs Boost.JSON's parser (its validation of UTF-8 and numbers is most of the ` +
-            `baseline) and runs the same rule checks as \`decode\` (code points counted, patterns matched, formats checked; ` +
-            `matching the order's 50 SKU patterns is about a fifth of its time in a profile). What is left is in those checks ` +
-            `and the parser, not in a DOM.`);
+            `builds no DOM, but it runs Boost.JSON's parser underneath (its string scanning with the UTF-8 check, and its ` +
+            `numbers, are most of the baseline) and the same rule checks as \`decode\` (code points counted, patterns ` +
+            `matched, formats checked). What is left is in the parser and in filling the struct, not in a DOM.`);
     }
     targets.push({ input: input.id, what: `warden parse + decode (\`decode_text\`) ≤ ${TARGET_RATIO}× Boost.JSON parse`,
         met: ratio <= TARGET_RATIO, detail: `${fmtX(ratio)} (${fmtNs(r.wtext.ns)} ns against ${fmtNs(base)} ns)` });
@@ -168,8 +167,13 @@ for (const input of inputs) {
         const their = r[best.key].ns;
         const margin = their / r.wtext.ns;
         const needed = TARGETS[input.id][rival];
+        const met = needed > 1 ? margin >= needed : r.wtext.ns < their;
+        if (!met)
+            misses.push(`- ${input.id} against ${rival}: ${needed}× would need \`decode_text\` at ${fmtNs(their / needed)} ns, ` +
+                `${fmtX(their / needed / base)} of Boost.JSON's parse of the same bytes. warden reads the bytes with that ` +
+                `parser (\`basic_parser\`), whose own scanning sets the floor.`);
         targets.push({ input: input.id, what: needed > 1 ? `warden at least ${needed}× faster than ${rival}` : `warden faster than ${rival}`,
-            met: needed > 1 ? margin >= needed : r.wtext.ns < their,
+            met,
             detail: `${fmtNs(r.wtext.ns)} ns against ${fmtNs(their)} ns for the faster ${rival} row (${best.label(input).replace(/`/g, '')}): ` +
                 `warden is ${margin >= 1 ? `${margin.toFixed(2)}× faster` : `${(1 / margin).toFixed(2)}× slower`}` +
                 (Math.abs(margin - 1) < NEAR_TIE ? ` (less than ${NEAR_TIE * 100} % apart: a near tie, which another run may reverse)` : '') });
@@ -187,7 +191,7 @@ for (const t of targets) out.push(`| ${t.input} | ${t.what} | **${t.met ? 'met' 
 out.push('', 'A rival counts as beaten only when warden is faster than each of its rows (ajv with and without',
     'allErrors, zod with and without `z.compile`). Ratios are against `boost::json::parse` alone with its',
     'default allocator.', '');
-if (misses.length) out.push('Where the ratio target is missed:', '', ...misses, '');
+if (misses.length) out.push('Where a validation target is missed:', '', ...misses, '');
 out.push(...e2e.lines);
 out.push('# Validation', '');
 out.push(...body);
