@@ -9,6 +9,9 @@
 #include <cstdio>
 #include <fstream>
 #include <mutex>
+#include <set>
+#include <sstream>
+#include <sys/stat.h>
 #include <thread>
 #include <unistd.h>
 
@@ -595,4 +598,62 @@ TEST_CASE("json_lines_sink writes one parseable line per call", "[pipeline]") {
     }
     CHECK(lines == 2);
     std::remove(path);
+}
+
+TEST_CASE("json_lines_sink keeps lines whole when threads write at once, to a file or a pipe", "[pipeline]") {
+    // A record with a long argument, so that lines are large enough to tear if written in pieces.
+    warden::trace_record record;
+    record.tool = "add_note";
+    record.arguments = boost::json::object{{"note", std::string(6000, 'x')}};
+    auto write_from_threads = [&](warden::json_lines_sink& sink, int threads, int each) {
+        std::vector<std::thread> writers;
+        for (int t = 0; t < threads; ++t)
+            writers.emplace_back([&, t] {
+                warden::trace_record mine = record;
+                for (int i = 0; i < each; ++i) {
+                    mine.trace_id = std::to_string(t) + "-" + std::to_string(i);
+                    sink.write(mine);
+                }
+            });
+        for (auto& w : writers) w.join();
+    };
+    auto check_lines = [&](std::istream& in, std::size_t expected) {
+        std::set<std::string> ids;
+        std::string line;
+        while (std::getline(in, line)) {
+            auto v = boost::json::parse(line); // throws on a torn line
+            CHECK(v.at("arguments").at("note").as_string().size() == 6000);
+            ids.insert(std::string(v.at("traceId").as_string()));
+        }
+        CHECK(ids.size() == expected);
+    };
+
+    char path[] = "/tmp/warden-trace-XXXXXX";
+    int fd = ::mkstemp(path);
+    REQUIRE(fd >= 0);
+    ::close(fd);
+    {
+        warden::json_lines_sink sink(path);
+        write_from_threads(sink, 8, 300);
+    }
+    std::ifstream file(path);
+    check_lines(file, 8 * 300);
+    std::remove(path);
+
+    // A FIFO: writes over PIPE_BUF bytes are not atomic there, so the sink must take turns.
+    std::string fifo = std::string(path) + ".fifo";
+    REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+    std::string received;
+    std::thread reader([&] {
+        std::ifstream in(fifo);
+        received.assign(std::istreambuf_iterator<char>(in), {});
+    });
+    {
+        warden::json_lines_sink sink(fifo);
+        write_from_threads(sink, 4, 100);
+    }
+    reader.join();
+    std::istringstream piped(received);
+    check_lines(piped, 4 * 100);
+    std::remove(fifo.c_str());
 }

@@ -8,13 +8,18 @@
 
 #include <boost/json/serialize.hpp>
 
+#include <cerrno>
 #include <cstdio>
 #include <functional>
 #include <memory>
 #include <mutex>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
+
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace warden {
 
@@ -25,15 +30,30 @@ public:
     virtual void write(const trace_record& record) = 0;
 };
 
-// Appends one JSON object per line and flushes it, so a crash loses at most the line being written.
+// Appends one JSON object per line; each line is in the file before the call's reply goes out,
+// so a crash loses at most the line being written.
 class json_lines_sink final : public trace_sink {
 public:
-    explicit json_lines_sink(const std::string& path) : file_(open(path)), out_(file_.get(), true) {}
+    explicit json_lines_sink(const std::string& path) : file_(open(path)) {
+        struct stat st{};
+        // A regular file opened for appending takes each line with one write(2), whole, from any
+        // number of threads at once: no lock, and no thread waits for another's write. Anything
+        // else (a pipe, a terminal) goes through one writer, which keeps lines whole.
+        if (::fstat(::fileno(file_.get()), &st) != 0 || !S_ISREG(st.st_mode))
+            shared_ = std::make_unique<detail::batched_writer>(file_.get(), true);
+    }
 
     void write(const trace_record& record) override {
         std::string line = boost::json::serialize(to_json(record));
         line += '\n';
-        out_.write(line); // in the file before the call's reply goes out
+        if (shared_) return shared_->write(line);
+        const int fd = ::fileno(file_.get());
+        for (std::string_view rest = line; !rest.empty();) {
+            const ::ssize_t put = ::write(fd, rest.data(), rest.size());
+            if (put < 0 && errno == EINTR) continue;
+            if (put <= 0) return; // a full disk: the trace is best effort past this point
+            rest.remove_prefix(static_cast<std::size_t>(put));
+        }
     }
 
 private:
@@ -46,7 +66,7 @@ private:
         return f;
     }
     std::unique_ptr<std::FILE, closer> file_;
-    detail::batched_writer out_;
+    std::unique_ptr<detail::batched_writer> shared_;
 };
 
 // Keeps every record; for tests.
