@@ -499,7 +499,7 @@ TEST_CASE("idempotency store: a waiting duplicate gives up at its deadline", "[p
     short_lived.finish("k", {});
     CHECK(short_lived.begin("k", "f", soon).kind == warden::idempotency_claim::fresh); // expired
 
-    // Long keys (kept as digests) that differ in one character stay apart; the same one replays.
+    // Keys are kept as digests: long keys that differ in one character stay apart; the same one replays.
     const std::string long_key(300, 'k');
     std::string other_key = long_key;
     other_key[150] = 'j';
@@ -511,8 +511,8 @@ TEST_CASE("idempotency store: a waiting duplicate gives up at its deadline", "[p
     REQUIRE(long_replay.kind == warden::idempotency_claim::replay);
     CHECK(long_replay.result.at("which") == "long");
     CHECK(store.begin(long_key, "g", soon).kind == warden::idempotency_claim::conflict);
-    // Every length around the word size, differing in the last byte only or by a trailing zero byte.
-    for (std::size_t n = 65; n <= 81; ++n) {
+    // Every length up to past the word size, differing in the last byte only or by a trailing zero byte.
+    for (std::size_t n = 1; n <= 81; ++n) {
         std::string a(n, 'q'), b = a, c = a + '\0';
         b.back() = 'r';
         CHECK(store.begin(a, "f", soon).kind == warden::idempotency_claim::fresh);
@@ -522,6 +522,17 @@ TEST_CASE("idempotency store: a waiting duplicate gives up at its deadline", "[p
         CHECK(store.begin(c, "f", soon).kind == warden::idempotency_claim::fresh);
         store.finish(c, {});
         CHECK(store.begin(a, "f", soon).kind == warden::idempotency_claim::replay);
+    }
+    // So are fingerprints: arguments that differ in one byte, or by a trailing zero byte, conflict.
+    for (std::size_t n = 0; n <= 40; ++n) {
+        const std::string key = "fp-" + std::to_string(n);
+        std::string print(n, 'p'), other = print + '\0', changed = print + 'x';
+        if (n > 0) changed = print.substr(0, n - 1) + 'o';
+        CHECK(store.begin(key, print, soon).kind == warden::idempotency_claim::fresh);
+        store.finish(key, {});
+        CHECK(store.begin(key, other, soon).kind == warden::idempotency_claim::conflict);
+        CHECK(store.begin(key, changed, soon).kind == warden::idempotency_claim::conflict);
+        CHECK(store.begin(key, print, soon).kind == warden::idempotency_claim::replay);
     }
 }
 

@@ -9,15 +9,17 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include <array>
 #include <bit>
 #include <chrono>
 #include <cstring>
 #include <condition_variable>
-#include <functional>
 #include <cstdint>
 #include <deque>
 #include <mutex>
+#include <random>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 
 namespace warden {
@@ -47,39 +49,47 @@ public:
 
 // Keeps results in memory for `ttl` after they are stored, and at most `max_results` of them
 // (the oldest go first); a process restart forgets them.
+//
+// Keys and fingerprints are kept as 192-bit digests, keyed with a secret drawn when the store is
+// made, so an entry costs no copies of either (a key derived from a note is as long as the note,
+// and a fingerprint is all the arguments). A false replay would need two different keys, or two
+// different argument sets under one key, to collide in 192 bits: vanishingly rare by chance, and
+// not something a caller can aim at without the secret. Keys are scoped by tenant and tool
+// before they get here.
 class memory_idempotency_store final : public idempotency_store {
 public:
     explicit memory_idempotency_store(std::chrono::seconds ttl = std::chrono::hours(24), std::size_t max_results = 100000)
-        : ttl_(ttl), max_results_(max_results) {}
+        : ttl_(ttl), max_results_(max_results), secret_(draw_secret()) {}
 
     idempotency_claim begin(const std::string& given_key, const std::string& fingerprint,
                             std::chrono::steady_clock::time_point wait_until) override {
-        const std::string key = stored_key(given_key);
+        const digest key = digest_of(given_key), print = digest_of(fingerprint);
         std::unique_lock lock(mutex_);
         sweep(std::chrono::steady_clock::now());
         while (true) {
             auto [it, fresh] = entries_.try_emplace(key);
             if (fresh || expired(it->second, std::chrono::steady_clock::now())) {
-                it->second = entry{fingerprint, true, {}, {}, 0};
+                it->second = entry{print, true, {}, {}, 0};
                 return {idempotency_claim::fresh};
             }
-            if (it->second.fingerprint != fingerprint) return {idempotency_claim::conflict};
+            if (it->second.fingerprint != print) return {idempotency_claim::conflict};
             if (!it->second.running) return {idempotency_claim::replay, boost::json::parse(it->second.result).as_object()};
             if (changed_.wait_until(lock, wait_until) == std::cv_status::timeout) {
                 auto again = entries_.find(key);
-                if (again != entries_.end() && again->second.running && again->second.fingerprint == fingerprint)
+                if (again != entries_.end() && again->second.running && again->second.fingerprint == print)
                     return {idempotency_claim::busy};
             }
         }
     }
 
     void finish(const std::string& given_key, const boost::json::object& result) override {
-        const std::string key = stored_key(given_key);
+        const digest key = digest_of(given_key);
+        std::string text = boost::json::serialize(result); // a replay is rare: text is smaller and one allocation
         std::lock_guard lock(mutex_);
         auto it = entries_.find(key);
         if (it == entries_.end()) return;
         it->second.running = false;
-        it->second.result = boost::json::serialize(result); // a replay is rare: text is smaller and one allocation
+        it->second.result = std::move(text);
         it->second.expires = std::chrono::steady_clock::now() + ttl_;
         it->second.generation = ++generation_;
         finished_.emplace_back(key, generation_);
@@ -94,7 +104,7 @@ public:
     }
 
     void abandon(const std::string& given_key) override {
-        const std::string key = stored_key(given_key);
+        const digest key = digest_of(given_key);
         std::lock_guard lock(mutex_);
         entries_.erase(key);
         changed_.notify_all();
@@ -106,43 +116,47 @@ public:
     }
 
 private:
+    using digest = std::array<std::uint64_t, 3>;
+    struct digest_hash {
+        std::size_t operator()(const digest& d) const noexcept { return static_cast<std::size_t>(d[0]); }
+    };
     struct entry {
-        std::string fingerprint;
+        digest fingerprint;
         bool running = true;
         std::string result; // serialized
         std::chrono::steady_clock::time_point expires;
         std::uint64_t generation; // which finish() stored it
     };
 
-    // A long key is kept as a 192-bit digest of itself (keys derived from a note can be as long as
-    // the note). Safe: the fingerprint is still compared whole, so two keys that collided would
-    // only replay each other for the very same arguments, and 192 bits make that vanishingly rare.
-    // Keys are scoped by tenant, so a collision crafted on purpose only touches its own tenant.
-    static std::string stored_key(const std::string& key) {
-        if (key.size() <= 64) return key;
-        // Two multiply-mix functions eight bytes at a time, and std::hash: three different functions.
-        std::uint64_t a = 0x9e3779b97f4a7c15ull ^ key.size(), b = 0xc2b2ae3d27d4eb4full + key.size();
+    // Three multiply-mix functions over eight bytes at a time, each started from the secret.
+    digest digest_of(std::string_view text) const {
+        std::uint64_t a = secret_ ^ text.size(), b = std::rotl(secret_, 21) + text.size(), c = ~secret_;
         auto mix = [&](std::uint64_t w) {
             a = (a ^ w) * 0x100000001b3ull;
             a ^= a >> 29;
             b = std::rotl(b + w * 0x87c37b91114253d5ull, 31) * 0x4cf5ad432745937full;
+            c = (std::rotl(c ^ w, 27) + 0x52dce729) * 0x9e3779b97f4a7c15ull;
         };
         std::size_t i = 0;
-        for (; i + 8 <= key.size(); i += 8) {
+        for (; i + 8 <= text.size(); i += 8) {
             std::uint64_t w;
-            std::memcpy(&w, key.data() + i, 8);
+            std::memcpy(&w, text.data() + i, 8);
             mix(w);
         }
         std::uint64_t tail = 0;
-        std::memcpy(&tail, key.data() + i, key.size() - i);
+        std::memcpy(&tail, text.data() + i, text.size() - i);
         mix(tail);
-        b ^= b >> 33;
-        const std::uint64_t words[3] = {a, b, std::hash<std::string>{}(key)};
-        std::string out(49, '#');
-        static constexpr char hex[] = "0123456789abcdef";
-        for (int w = 0; w < 3; ++w)
-            for (int d = 0; d < 16; ++d) out[1 + 16 * w + d] = hex[(words[w] >> (60 - 4 * d)) & 0xf];
-        return out;
+        auto finish = [](std::uint64_t x) {
+            x ^= x >> 33;
+            x *= 0xff51afd7ed558ccdull;
+            x ^= x >> 33;
+            return x;
+        };
+        return {finish(a), finish(b), finish(c)};
+    }
+    static std::uint64_t draw_secret() {
+        std::random_device random;
+        return std::uint64_t{random()} << 32 ^ random();
     }
     static bool expired(const entry& e, std::chrono::steady_clock::time_point now) { return !e.running && now >= e.expires; }
 
@@ -156,11 +170,12 @@ private:
 
     std::chrono::seconds ttl_;
     std::size_t max_results_;
+    std::uint64_t secret_;
     std::uint64_t generation_ = 0;
-    std::deque<std::pair<std::string, std::uint64_t>> finished_; // oldest first
+    std::deque<std::pair<digest, std::uint64_t>> finished_; // oldest first
     mutable std::mutex mutex_;
     std::condition_variable changed_;
-    std::unordered_map<std::string, entry> entries_;
+    std::unordered_map<digest, entry, digest_hash> entries_;
     std::size_t swept_size_ = 0;
 };
 
