@@ -6,6 +6,7 @@
 //                     with no server around it;
 //   server_bare       server::handle of a read-only tool with nothing configured: parse,
 //                     dispatch, decode, authorize, sanitize, the handler, the reply;
+//   server_invalid    server_bare's call with an unknown field, refused;
 //   server_scoped     + a required scope and the tool's authorize();
 //   server_limited    + a per-user rate limit;
 //   server_staged     + a user stage;
@@ -204,6 +205,29 @@ void server_bare(benchmark::State& state) {
     run_server(state, srv, "read_note", false);
 }
 
+// server_bare's call with one field the tool does not declare, as the end-to-end benchmark's
+// invalid calls have: refused with the strict decoder's error, which must cost no more than a
+// valid call.
+void server_invalid(benchmark::State& state) {
+    warden::server srv;
+    srv.add(read_note{});
+    warden::session s(agent);
+    initialize(srv, s);
+    std::string text = request("read_note", "T-1", 1);
+    text.insert(text.size() - 3, R"(,"priority":"urgent")");
+    auto check = srv.handle(text, s);
+    if (!check || !check->as_object().at("result").as_object().contains("isError")) {
+        state.SkipWithError("the call was not refused");
+        return;
+    }
+    allocation_count counted;
+    for (auto _ : state) {
+        auto reply = srv.handle(text, s);
+        benchmark::DoNotOptimize(reply);
+    }
+    counted.report(state);
+}
+
 void server_scoped(benchmark::State& state) {
     warden::server srv({.pipeline = {.approvals = std::make_shared<instant_approver>()}});
     srv.add(scoped_note{});
@@ -324,6 +348,7 @@ void stages_full(benchmark::State& state) {
 BENCHMARK(bench::parse_request);
 BENCHMARK(bench::direct_call);
 BENCHMARK(bench::server_bare);
+BENCHMARK(bench::server_invalid);
 BENCHMARK(bench::server_scoped);
 BENCHMARK(bench::server_limited);
 BENCHMARK(bench::server_staged);

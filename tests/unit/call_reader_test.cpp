@@ -68,6 +68,7 @@ struct pair_of_servers {
     warden::server fast, slow;
     warden::session fast_session{{"ann", "acme", {}}}, slow_session{{"ann", "acme", {}}};
     std::size_t one_pass = 0; // messages the fast one read with their arguments decoded
+    std::size_t refused = 0;  // of those, arguments refused there for unknown fields
 
     pair_of_servers() {
         for (auto* srv : {&fast, &slow}) {
@@ -84,6 +85,7 @@ struct pair_of_servers {
         auto message = fast.read(text);
         if (auto* r = std::get_if<warden::jsonrpc::request>(&message); r && r->decoded) {
             ++one_pass;
+            refused += r->decoded.refused();
             CHECK_FALSE(r->params.contains("arguments")); // it never became a JSON value
         }
         auto a = fast.handle(std::move(message), fast_session);
@@ -178,8 +180,9 @@ TEST_CASE("server::read: odd but valid messages, and every kind of wrong one, an
              "", "{", "[]", "null"})
         p.same_answer(text);
     // Escapes in the key "arguments", in the method and the name, and a notification are read in
-    // one pass too; the rest lack what it needs or are wrong.
-    CHECK(p.one_pass == 3);
+    // one pass too, and so are arguments whose only fault is an unknown field (refused there with
+    // decode's error); the rest lack what it needs or are wrong.
+    CHECK(p.one_pass == 4);
 }
 
 TEST_CASE("server::read: thousands of mangled calls answer as the DOM does", "[server][read]") {
@@ -189,6 +192,7 @@ TEST_CASE("server::read: thousands of mangled calls answer as the DOM does", "[s
              R"("_meta":{"progressToken":3}},"jsonrpc":"2.0","id":2})", 1);
     p.mangle(cr::call("count_order", sample::read_file(WARDEN_SOURCE_DIR "/benchmarks/data/order50.json")), 7);
     CHECK(p.one_pass > 100); // mangled bytes outside the arguments still leave them whole
+    CHECK(p.refused > 50);   // a mangled key is an unknown field
 }
 
 TEST_CASE("server::read: a tool replaced while its call waits is not handed the other tool's input", "[server][read]") {

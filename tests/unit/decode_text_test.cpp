@@ -21,19 +21,26 @@ namespace dt {
 
 using sample::everything;
 
+// How the one pass ended on `text`.
+template<class T>
+warden::detail::text_outcome one_pass(std::string_view text, std::size_t max_errors = 64) {
+    T out{};
+    warden::detail::decode_context ctx(max_errors);
+    return warden::detail::decode_text_fast(text, out, {}, ctx);
+}
+
 // The same answer both ways; for a valid text, through the one pass.
 template<class T>
-void same_answer(std::string_view text) {
+void same_answer(std::string_view text, std::size_t max_errors = 64) {
     INFO(text);
-    auto fast = warden::decode_text<T>(text);
+    auto fast = warden::decode_text<T>(text, {.max_errors = max_errors});
     auto parsed = warden::parse(text);
-    warden::result<T> slow = parsed ? warden::decode<T>(*parsed) : warden::result<T>(parsed.errors());
+    warden::result<T> slow = parsed ? warden::decode<T>(*parsed, {.max_errors = max_errors}) : warden::result<T>(parsed.errors());
     REQUIRE(static_cast<bool>(fast) == static_cast<bool>(slow));
     if (slow) {
         CHECK(boost::json::serialize(warden::detail::encode_value<true>(*fast, {})) ==
               boost::json::serialize(warden::detail::encode_value<true>(*slow, {})));
-        T out{};
-        CHECK(warden::detail::decode_text_fast(text, out, {}));
+        CHECK(one_pass<T>(text, max_errors) == warden::detail::text_outcome::decoded);
     } else {
         CHECK(warden::to_json(fast.errors()) == warden::to_json(slow.errors()));
     }
@@ -108,4 +115,66 @@ TEST_CASE("decode_text: real inputs, and thousands of mangled copies of them", "
     dt::same_answer<desk::note_input>(note);
     CHECK(dt::mangle<desk::note_input>(note, 1) > 1000);
     CHECK(dt::mangle<shop::order>(order, 5) > 10000);
+}
+
+TEST_CASE("decode_text: unknown fields are refused in the one pass, with decode's errors", "[decode_text]") {
+    using outcome = warden::detail::text_outcome;
+    const std::string base = R"("name":"x","on":true,"hue":"red","grid":[],"tags":["x"],"small":1)";
+    auto with = [&](const std::string& more) { return "{" + base + more + "}"; };
+    struct probe {
+        std::string text;
+        outcome expected;
+    };
+    const probe probes[] = {
+        // one pass: unknown keys only, at every depth, with every kind of scalar value
+        {with(R"(,"named":{},"extra":1)"), outcome::refused},
+        {with(R"(,"extra":"s","named":{},"more":null,"also":true,"last":-1.5e3)"), outcome::refused},
+        {with(R"(,"named":{"k":{"x":1,"y":2,"z":3}})"), outcome::refused},
+        {with(R"(,"named":{"a/b":{"x":1,"y":2,"m~n":"?"}},"at":{"x":1,"y":2,"w":0})"), outcome::refused},
+        {"{" + std::string(R"("name":"x","on":true,"hue":"red","grid":[],"tags":["x"],"small":1,"named":{},)") +
+             R"("weights":{"w":1},"q":"é")" + "}",
+         outcome::refused},
+        // the same key in two objects is no repeat
+        {with(R"(,"named":{"a":{"x":1,"y":2,"z":1},"b":{"x":1,"y":2,"z":1}})"), outcome::refused},
+        // the slow way: a repeated unknown key, a container under an unknown key, an escaped
+        // unknown key, an unknown key plus another error, a missing field
+        {with(R"(,"named":{},"extra":1,"extra":2)"), outcome::unsure},
+        {with(R"(,"named":{},"extra":{"a":1,"a":2})"), outcome::unsure},
+        {with(R"(,"named":{},"extra":[])"), outcome::unsure},
+        {with(R"(,"named":{},"e\u0078tra":1)"), outcome::unsure},
+        {with(R"(,"named":{},"extra":1,"token":5)"), outcome::unsure},
+        {"{" + std::string(R"("name":"x","on":true,"hue":"red","grid":[],"tags":["x"],"extra":1,"named":{})") + "}", outcome::unsure},
+    };
+    for (const auto& p : probes) {
+        CAPTURE(p.text);
+        CHECK(dt::one_pass<dt::everything>(p.text) == p.expected);
+        dt::same_answer<dt::everything>(p.text);
+    }
+    auto refused = warden::decode_text<dt::everything>(with(R"(,"named":{"a/b":{"x":1,"y":2,"m~n":"?"}})"));
+    REQUIRE(!refused);
+    REQUIRE(refused.errors().size() == 1);
+    CHECK(refused.errors()[0].path == "/named/a~1b/m~0n");
+    CHECK(refused.errors()[0].code == warden::error_code::unknown_field);
+
+    // Near the error cap the slow way writes the list, with its last entry.
+    std::string many = with(R"(,"named":{})");
+    many.pop_back();
+    for (int i = 0; i < 6; ++i) many += ",\"u" + std::to_string(i) + "\":" + std::to_string(i);
+    many += "}";
+    for (std::size_t cap : {0u, 1u, 2u, 3u, 5u, 7u, 8u, 9u, 64u}) {
+        CAPTURE(cap);
+        dt::same_answer<dt::everything>(many, cap);
+    }
+    CHECK(dt::one_pass<dt::everything>(many, 3) == outcome::unsure);
+    CHECK(dt::one_pass<dt::everything>(many, 8) == outcome::refused);
+    CHECK(dt::one_pass<dt::everything>(many, 0) == outcome::refused);
+
+    // Unknown fields inside array elements: their index is on the path.
+    const std::string order = sample::read_file(WARDEN_SOURCE_DIR "/benchmarks/data/order50.json");
+    std::string odd = order;
+    const auto at = odd.find(R"("sku")", odd.find(R"("sku")") + 1);
+    odd.insert(at, R"("colour":"red",)");
+    CHECK(dt::one_pass<shop::order>(odd) == outcome::refused);
+    dt::same_answer<shop::order>(odd);
+    CHECK(warden::decode_text<shop::order>(odd).errors()[0].path == "/items/1/colour");
 }

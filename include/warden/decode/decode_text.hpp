@@ -19,6 +19,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 namespace warden {
 
@@ -35,19 +36,22 @@ struct text_value_ops {
 
 // What a container's events do: where a key's or the next element's value goes, and the checks
 // once the container is whole.
+// A struct's key sets `ops` to null for a key the struct does not declare.
 struct text_container_ops {
     bool (*key)(text_frame& frame, std::string_view key, const text_value_ops*& ops, void*& target);
     bool (*element)(text_frame& frame, const text_value_ops*& ops, void*& target);
     bool (*end)(text_frame& frame);
+    std::string (*unknown_field)() = nullptr; // the message for such a key
 };
 
 struct text_frame {
     const text_container_ops* ops = nullptr;
     void* target = nullptr;
-    std::uint64_t seen = 0;                                 // structs: the members read so far
+    std::uint64_t seen = 0;                                 // structs: the members read so far; arrays: elements
     bool (*after)(void* outer, decode_context& ctx) = nullptr; // a field's rules, on the whole container
     void* outer = nullptr;
     bool is_array = false;
+    std::string_view key{}; // structs and maps: the member being read, if its key came in one piece
 };
 
 template<class T> struct text_value;
@@ -80,7 +84,11 @@ struct text_struct {
 
     static bool key(text_frame& f, std::string_view k, const text_value_ops*& ops, void*& target) {
         const std::size_t i = member_index<S>(k);
-        if (i == n || (f.seen >> i & 1)) return false; // unknown, or a duplicate
+        if (i == n) {
+            ops = nullptr; // unknown: the handler says so, as decode does
+            return true;
+        }
+        if (f.seen >> i & 1) return false; // a duplicate
         f.seen |= std::uint64_t(1) << i;
         if constexpr (n > 0) {
             S& out = *static_cast<S*>(f.target);
@@ -102,7 +110,7 @@ struct text_struct {
         });
         return ok;
     }
-    static constexpr text_container_ops ops{&key, nullptr, &end};
+    static constexpr text_container_ops ops{&key, nullptr, &end, &unknown_field_phrase<S>};
 };
 
 template<class V>
@@ -118,7 +126,7 @@ struct text_vector {
         return true;
     }
     static bool end(text_frame&) { return true; }
-    static constexpr text_container_ops ops{nullptr, &element, &end};
+    static constexpr text_container_ops ops{nullptr, &element, &end, nullptr};
 };
 
 template<class M>
@@ -131,15 +139,16 @@ struct text_map {
         return true;
     }
     static bool end(text_frame&) { return true; }
-    static constexpr text_container_ops ops{&key, nullptr, &end};
+    static constexpr text_container_ops ops{&key, nullptr, &end, nullptr};
 };
 
 template<class T>
 struct text_value {
     // Numbers, booleans and null go through decode_value itself: every leaf rule is decode's.
     static bool scalar(void* t, const boost::json::value& v, decode_context& ctx) {
+        const std::size_t before = ctx.error_count(); // unknown fields may have been listed already
         decode_value(v, *static_cast<T*>(t), ctx);
-        return ctx.error_count() == 0;
+        return ctx.error_count() == before;
     }
     // A string, without a JSON value in between for the common leaves: a std::string (in a field,
     // a secret or an optional) or an enum. It accepts exactly what decode_value accepts; the rest
@@ -189,18 +198,18 @@ struct text_value {
             } else {
                 if (!array) return false;
                 out.clear();
-                f = {&text_vector<T>::ops, t, 0, nullptr, nullptr, true};
+                f = {&text_vector<T>::ops, t, 0, nullptr, nullptr, true, {}};
                 return true;
             }
         } else if constexpr (is_string_map<T>::value) {
             if (array) return false;
             out.clear();
-            f = {&text_map<T>::ops, t, 0, nullptr, nullptr, false};
+            f = {&text_map<T>::ops, t, 0, nullptr, nullptr, false, {}};
             return true;
         } else if constexpr (is_described_struct<T>) {
             if constexpr (text_struct<T>::n <= 64) {
                 if (array) return false;
-                f = {&text_struct<T>::ops, t, 0, nullptr, nullptr, false};
+                f = {&text_struct<T>::ops, t, 0, nullptr, nullptr, false, {}};
                 return true;
             } else {
                 return false; // wider than the bit set of seen members: the slow way
@@ -231,10 +240,13 @@ public:
         return true;
     }
     bool on_key(string_view s, std::size_t, error_code& ec) {
+        const bool whole = part_.empty();
         std::string_view k(s.data(), s.size());
-        if (!part_.empty()) k = part_.append(s.data(), s.size());
+        if (!whole) k = part_.append(s.data(), s.size());
         text_frame& f = frames_[depth_ - 1];
         bool ok = f.ops->key(f, k, ops_, target_);
+        f.key = whole ? k : std::string_view{};
+        if (ok && !ops_) ok = unknown_field(whole);
         part_.clear();
         return ok || fail(ec);
     }
@@ -243,6 +255,7 @@ public:
         return true;
     }
     bool on_string(string_view s, std::size_t, error_code& ec) {
+        if (skip_) return skipped();
         std::string_view text(s.data(), s.size());
         if (!part_.empty()) text = part_.append(s.data(), s.size());
         next_slot();
@@ -263,6 +276,7 @@ public:
         return scalar(boost::json::value(u), ec);
     }
     bool on_double(double d, string_view s, error_code& ec) {
+        if (skip_) return skipped();
         // Rounded exactly, as parse does.
         if (part_.empty()) d = dom_handler::exact_double(std::string_view(s.data(), s.size()), d);
         else d = dom_handler::exact_double(part_.append(s.data(), s.size()), d);
@@ -279,20 +293,55 @@ private:
     void next_slot() {
         if (depth_ && frames_[depth_ - 1].is_array) {
             text_frame& f = frames_[depth_ - 1];
+            ++f.seen;
             f.ops->element(f, ops_, target_);
         }
     }
     bool scalar(const boost::json::value& v, error_code& ec) {
+        if (skip_) return skipped();
         next_slot();
         return ops_->scalar(target_, v, ctx_) || fail(ec);
     }
     bool begin(bool array, error_code& ec) {
+        if (skip_) return fail(ec); // a container under an unknown key: the slow way checks it for repeated keys
         next_slot();
         if (depth_ == frames_.size()) return fail(ec); // deeper than this fast path goes
         text_frame& f = frames_[depth_];
         f = {};
         if (!ops_->begin(target_, f, array)) return fail(ec);
         ++depth_;
+        std::erase_if(unknown_, [&](const auto& u) { return u.first >= depth_; }); // another object's
+        return true;
+    }
+
+    // A key the struct does not declare: decode's error at decode's path, and its value skipped.
+    // Anything this cannot say exactly as decode would goes the slow way: a key in pieces on the
+    // path, the key repeated (parse's error), an error list near its cap.
+    bool unknown_field(bool whole) {
+        const text_frame& f = frames_[depth_ - 1];
+        const std::size_t max = ctx_.max_errors();
+        if (!whole || (max != 0 && ctx_.error_count() + 2 >= max)) return false;
+        for (const auto& [depth, key] : unknown_)
+            if (depth == depth_ && key == f.key) return false;
+        unknown_.emplace_back(depth_, f.key);
+        std::string where;
+        for (std::size_t i = 0; i < depth_; ++i) {
+            const text_frame& outer = frames_[i];
+            if (outer.is_array) {
+                where += '/';
+                where += std::to_string(outer.seen - 1);
+            } else {
+                if (outer.key.data() == nullptr) return false;
+                append_pointer_token(where, outer.key);
+            }
+        }
+        ctx_.fail_at(std::move(where), warden::error_code::unknown_field, f.ops->unknown_field());
+        skip_ = true;
+        return true;
+    }
+    bool skipped() {
+        skip_ = false;
+        part_.clear();
         return true;
     }
     bool end(error_code& ec) {
@@ -313,35 +362,42 @@ private:
     std::array<text_frame, 32> frames_{};
     std::size_t depth_ = 0;
     std::string part_; // a key, string or number split by the parser
+    std::vector<std::pair<std::size_t, std::string_view>> unknown_; // unknown keys of the open objects, by depth
+    bool skip_ = false;   // the next value belongs to an unknown key
     bool failed_ = false;
 };
 
-} // namespace detail
+// The one pass. `decoded`: `out` holds the text's value. `refused`: the text is JSON that decode
+// refuses for unknown fields only, which `ctx` holds as decode would list them. `unsure`: the
+// slow way must say.
+enum class text_outcome { decoded, refused, unsure };
 
-namespace detail {
-
-// The one pass: true when `text` is valid and `out` holds it; false when the slow way must say why.
 template<class T>
-bool decode_text_fast(std::string_view text, T& out, const parse_options& limits) {
-    if (text.size() > limits.max_bytes) return false;
-    decode_context ctx(1);
+text_outcome decode_text_fast(std::string_view text, T& out, const parse_options& limits, decode_context& ctx) {
+    if (text.size() > limits.max_bytes) return text_outcome::unsure;
     boost::json::parse_options po;
     po.max_depth = limits.max_depth;
     boost::json::basic_parser<text_handler> p(po, text_value<T>::ops, &out, ctx);
     boost::system::error_code ec;
     std::size_t used = p.write_some(false, text.data(), text.size(), ec);
-    return !ec && used == text.size() && !p.handler().failed();
+    if (ec || used != text.size() || p.handler().failed()) return text_outcome::unsure;
+    return ctx.error_count() ? text_outcome::refused : text_outcome::decoded;
 }
 
 } // namespace detail
 
 // parse(text, limits) then decode<T>(value, options), with the same answer, in one pass over the
-// bytes when the text is valid.
+// bytes when the text is valid or has only unknown fields wrong.
 template<class T>
 result<T> decode_text(std::string_view text, const decode_options& options = {}, const parse_options& limits = {}) {
     {
         T out{};
-        if (detail::decode_text_fast(text, out, limits)) return result<T>(std::move(out));
+        detail::decode_context ctx(options.max_errors);
+        switch (detail::decode_text_fast(text, out, limits, ctx)) {
+        case detail::text_outcome::decoded: return result<T>(std::move(out));
+        case detail::text_outcome::refused: return result<T>(ctx.take_errors());
+        case detail::text_outcome::unsure: break;
+        }
     }
     auto parsed = parse(text, limits);
     if (!parsed) return result<T>(parsed.errors());

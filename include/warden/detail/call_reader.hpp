@@ -4,9 +4,10 @@
 // Reads a JSON-RPC message in one pass, and a tools/call's arguments straight into the tool's
 // input: the envelope (id, method, params without arguments) becomes the usual DOM, the arguments
 // go to decode_text's handler. It takes this way only when the message says which tool it calls
-// before its arguments (method before params, name before arguments: what clients send). Anything
-// it does not handle (the tool is unknown, arguments are invalid, a key is repeated, the syntax is
-// wrong) makes it give up, and the message is read the usual way, so the answer is the same.
+// before its arguments (method before params, name before arguments: what clients send). Arguments
+// with unknown fields (and nothing else wrong) come out as decode's errors for them. Anything else
+// it does not handle (the tool is unknown, arguments are otherwise invalid, a key is repeated, the
+// syntax is wrong) makes it give up, and the message is read the usual way, so the answer is the same.
 
 #include <warden/decode/decode_text.hpp>
 #include <warden/decode/parse.hpp>
@@ -168,8 +169,15 @@ private:
         return false;
     }
 
+public:
+    // After the parse: arguments refused for unknown fields carry decode's errors.
+    void finish() {
+        if (ctx_.error_count()) input.refuse(ctx_.take_errors());
+    }
+
+private:
     const Lookup& lookup_;
-    decode_context ctx_{1};
+    decode_context ctx_{decode_options{}.max_errors}; // run_pipeline's decode
     std::optional<text_handler> args_;
     std::string part_; // a key or string split by the parser
     std::string name_;
@@ -195,6 +203,7 @@ std::optional<jsonrpc::message> read_call(std::string_view text, const parse_opt
     boost::json::value v = h.dom.st.release();
     if (member_count(v) != h.dom.keys) return std::nullopt; // a repeated key
     jsonrpc::message m = jsonrpc::classify(std::move(v));
+    h.finish();
     if (auto* r = std::get_if<jsonrpc::request>(&m)) r->decoded = std::move(h.input);
     return m;
 }

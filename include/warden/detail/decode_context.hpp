@@ -122,7 +122,11 @@ public:
 
     void fail(error_code code, std::string_view what) {
         if (full()) return;
-        std::string where = pointer();
+        fail_at(pointer(), code, what);
+    }
+    // The same, at a path given whole (decode_text's one pass keeps no scopes).
+    void fail_at(std::string where, error_code code, std::string_view what) {
+        if (full()) return;
         if (errors_.size() + 1 == max_errors_) {
             errors_.push_back({where, error_code::too_many_errors,
                                (where.empty() ? std::string("(root)") : where) +
@@ -136,6 +140,7 @@ public:
     }
 
     bool full() const noexcept { return max_errors_ != 0 && errors_.size() >= max_errors_; }
+    std::size_t max_errors() const noexcept { return max_errors_; }
     std::size_t error_count() const noexcept { return errors_.size(); }
     std::vector<error> take_errors() { return std::move(errors_); }
 

@@ -2,10 +2,14 @@
 #define WARDEN_DETAIL_DECODED_INPUT_HPP
 
 // A tool's input, decoded while its tools/call was read (server::read), carried with the
-// request to the pipeline so that the arguments never become a JSON value. Its type is checked
-// where it is used: a tool replaced while the call waited cannot be handed the wrong input.
+// request to the pipeline so that the arguments never become a JSON value; or decode's errors,
+// when the arguments had only unknown fields wrong. Its type is checked where it is used: a tool
+// replaced while the call waited cannot be handed the wrong input.
+
+#include <warden/decode/error.hpp>
 
 #include <utility>
+#include <vector>
 
 namespace warden::detail {
 
@@ -18,25 +22,40 @@ public:
     decoded_input(void* input, const void* type, void (*destroy)(void*) noexcept) noexcept
         : input_(input), type_(type), destroy_(destroy) {}
     decoded_input(decoded_input&& o) noexcept
-        : input_(std::exchange(o.input_, nullptr)), type_(o.type_), destroy_(o.destroy_) {}
+        : input_(std::exchange(o.input_, nullptr)), type_(o.type_), destroy_(o.destroy_), errors_(std::move(o.errors_)) {}
     decoded_input& operator=(decoded_input&& o) noexcept {
         if (this != &o) {
             reset();
             input_ = std::exchange(o.input_, nullptr);
             type_ = o.type_;
             destroy_ = o.destroy_;
+            errors_ = std::move(o.errors_);
         }
         return *this;
     }
     ~decoded_input() { reset(); }
 
-    explicit operator bool() const noexcept { return input_ != nullptr; }
+    // The arguments were read: into an input, or into decode's errors.
+    explicit operator bool() const noexcept { return input_ != nullptr || !errors_.empty(); }
     const void* type() const noexcept { return type_; }
     void* get() const noexcept { return input_; }
 
     // The input, if it is a T.
     template<class T> const T* as() const noexcept {
         return input_ && type_ == &type_tag<T> ? static_cast<const T*>(input_) : nullptr;
+    }
+
+    bool refused() const noexcept { return !errors_.empty(); }
+
+    // Decode's errors for the arguments, if they were refused as a T's.
+    template<class T> const std::vector<error>* errors_for() const noexcept {
+        return !errors_.empty() && type_ == &type_tag<T> ? &errors_ : nullptr;
+    }
+
+    // The arguments were refused: the errors replace the input.
+    void refuse(std::vector<error> errors) noexcept {
+        reset();
+        errors_ = std::move(errors);
     }
 
     void reset() noexcept {
@@ -48,6 +67,7 @@ private:
     void* input_ = nullptr;
     const void* type_ = nullptr;
     void (*destroy_)(void*) noexcept = nullptr;
+    std::vector<error> errors_;
 };
 
 } // namespace warden::detail

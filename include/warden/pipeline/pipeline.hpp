@@ -364,13 +364,16 @@ boost::json::object run_pipeline(Tool& tool, const policy_summary& summary, pipe
     const input_type* in = call.decoded ? call.decoded->template as<input_type>() : nullptr;
     const bool decoded_ahead = in != nullptr;
     std::optional<input_type> decoded_here;
+    auto refuse_arguments = [&](const std::vector<error>& errors) {
+        trace.decide("decode", "deny", std::to_string(errors.size()) + " issue(s)");
+        trace.outcome = "invalid_arguments";
+        return invalid_arguments_result(errors);
+    };
+    if (const auto* errors = call.decoded ? call.decoded->template errors_for<input_type>() : nullptr)
+        return refuse_arguments(*errors);
     if (!in) {
         auto r = decode<input_type>(call.arguments);
-        if (!r) {
-            trace.decide("decode", "deny", std::to_string(r.errors().size()) + " issue(s)");
-            trace.outcome = "invalid_arguments";
-            return invalid_arguments_result(r.errors());
-        }
+        if (!r) return refuse_arguments(r.errors());
         in = &decoded_here.emplace(std::move(*r));
     }
     if (trace.enabled) trace.arguments = encode(*in); // secrets redacted
