@@ -250,6 +250,7 @@ if (args.pipeline) {
         ['stages_bare', 'the stages alone (`run_pipeline`): decode, scope, `authorize`, approval, sanitize', direct],
         ['stages_full', 'the stages alone, a write: + rate limit, a stage of yours, idempotency (a new key each call), the trace to a sink', direct],
         ['server_bare', '`server::handle` of the request text, read-only tool, nothing configured', parse + direct],
+        ['server_invalid', '`server_bare`\'s call with an unknown field in its arguments, refused', parse + direct],
         ['server_scoped', '+ a required scope, `authorize()`, approval', parse + direct],
         ['server_limited', '+ a per-user rate limit', parse + direct],
         ['server_staged', '+ a stage of yours', parse + direct],
@@ -267,12 +268,15 @@ if (args.pipeline) {
         `**Target** (issue 4): the whole pipeline, without the approval round trip and the handler, adds no more than`,
         `reading the request once. **Not met**: the stages alone add ${(stagesOwn / parse).toFixed(1)}× \`parse_request\` for a write with every`,
         `stage on (${(( median('stages_bare') - direct) / parse).toFixed(1)}× for a read with scope, policy and approval), and the whole server path`,
-        `${(serverOwn / parse).toFixed(1)}×. Where it goes, from profiles: the heap (a third of the time is malloc and free: the`,
-        'idempotency store keeps a copy of the arguments and of the result, the trace a copy of the arguments),',
-        'building the approval preview and the redacted arguments, exact result sizes for the trace, and the',
-        'JSON-RPC layer (the call\'s bookkeeping for cancellation, its deadline, the reply). The arguments are',
-        'now decoded from the bytes (`server::read`), which removed the DOM of the arguments; the reply is still',
-        'built as a DOM, and the store and the trace still copy.', '');
+        `${(serverOwn / parse).toFixed(1)}×. Where it goes, from profiles: the heap (a quarter of the time is malloc and free:`,
+        'the trace record copies the arguments, the idempotency store serializes the arguments to fingerprint them',
+        'and keeps the result), building the approval preview and the redacted arguments, exact result sizes for',
+        'the trace, and the JSON-RPC layer (the call\'s bookkeeping for cancellation, its deadline, the reply). The',
+        'arguments are decoded from the bytes (`server::read`) and the store keeps digests of keys and arguments;',
+        'the reply is still built as a DOM.', '',
+        `A call refused for an unknown field (\`server_invalid\`) costs ${(median('server_invalid') / median('server_bare')).toFixed(2)}× the valid call (\`server_bare\`):`,
+        'the one pass lists the decoder\'s error itself, without reading the message again, and what is left is its',
+        'error reply, a larger DOM than the valid reply.', '');
 }
 
 if (args.allocations) {
@@ -287,7 +291,7 @@ if (args.allocations) {
         'the allocations and bytes of each call (work between timed iterations, such as making fresh requests, is',
         'left out). The same rows as above:', '');
     out.push('| row | allocations per call | bytes allocated per call |', '|---|---:|---:|');
-    for (const name of ['parse_request', 'direct_call', 'stages_bare', 'stages_full', 'server_bare', 'server_scoped', 'server_limited', 'server_staged', 'server_traced', 'server_full']) {
+    for (const name of ['parse_request', 'direct_call', 'stages_bare', 'stages_full', 'server_bare', 'server_invalid', 'server_scoped', 'server_limited', 'server_staged', 'server_traced', 'server_full']) {
         const n = counted(name, 'allocs_per_call'), b = counted(name, 'bytes_per_call');
         if (n !== null) out.push(`| \`${name}\` | ${n.toFixed(1)} | ${Math.round(b).toLocaleString('en-US')} |`);
     }

@@ -143,16 +143,20 @@ std::size_t member_index(std::string_view key) noexcept {
     return names.size();
 }
 
+// Built once per struct: a call with unknown fields is common enough (models guess).
 template<class T>
-std::string unknown_field_phrase() {
-    constexpr auto& names = member_names<T, public_members<T>>::value;
-    if (names.empty()) return "unknown field; this object takes no fields";
-    std::string what = "unknown field; allowed fields are ";
-    for (std::size_t i = 0; i < names.size(); ++i) {
-        if (i) what += ", ";
-        what += names[i];
-    }
-    return what;
+std::string_view unknown_field_phrase() {
+    static const std::string phrase = [] {
+        constexpr auto& names = member_names<T, public_members<T>>::value;
+        if (names.empty()) return std::string("unknown field; this object takes no fields");
+        std::string what = "unknown field; allowed fields are ";
+        for (std::size_t i = 0; i < names.size(); ++i) {
+            if (i) what += ", ";
+            what += names[i];
+        }
+        return what;
+    }();
+    return phrase;
 }
 
 template<class T>

@@ -41,7 +41,7 @@ struct text_container_ops {
     bool (*key)(text_frame& frame, std::string_view key, const text_value_ops*& ops, void*& target);
     bool (*element)(text_frame& frame, const text_value_ops*& ops, void*& target);
     bool (*end)(text_frame& frame);
-    std::string (*unknown_field)() = nullptr; // the message for such a key
+    std::string_view (*unknown_field)() = nullptr; // the message for such a key
 };
 
 struct text_frame {
