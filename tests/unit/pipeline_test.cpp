@@ -611,6 +611,39 @@ TEST_CASE("json_lines_sink writes one parseable line per call", "[pipeline]") {
     std::remove(path);
 }
 
+TEST_CASE("append_json_line writes what to_json gives, for any record", "[pipeline]") {
+    warden::trace_record t;
+    std::string odd = "quote \" backslash \\ slash / newline \n tab \t cr \r bell \x07 nul ";
+    odd += '\0';
+    odd += " \x1f e\xC3\xA9 emoji \xF0\x9F\x98\x80 del \x7f";
+    auto check = [&] {
+        std::string line;
+        warden::append_json_line(line, t);
+        REQUIRE(!line.empty());
+        CHECK(line.back() == '\n');
+        CHECK(line.find('\n') == line.size() - 1); // one line
+        CHECK(boost::json::parse(line) == boost::json::value(warden::to_json(t)));
+    };
+    check(); // everything empty
+    t.trace_id = "0123456789abcdef0123456789abcdef";
+    t.started = std::chrono::system_clock::time_point(std::chrono::milliseconds(1764115200123));
+    t.tool = odd;
+    t.user = odd;
+    t.tenant = "acme";
+    t.arguments = boost::json::object{{"note", odd}, {"n", 1.5}, {"list", boost::json::array{1, "two", nullptr}}};
+    t.stages = {{"decode", "allow"}, {"authorize", "deny", odd}, {"idempotency", "hit", ""}};
+    t.upstream = {{"crm", std::chrono::microseconds(1234), 2, "ok"}, {odd, std::chrono::microseconds(1), 1, "timeout"}};
+    t.outcome = "forbidden";
+    t.replayed = true;
+    t.duration = std::chrono::microseconds(98765);
+    t.result_bytes = 123456789;
+    check();
+    t.duration = std::chrono::microseconds(1);
+    t.upstream[0].latency = std::chrono::microseconds(333333333);
+    t.replayed = false;
+    check();
+}
+
 TEST_CASE("json_lines_sink keeps lines whole when threads write at once, to a file or a pipe", "[pipeline]") {
     // A record with a long argument, so that lines are large enough to tear if written in pieces.
     warden::trace_record record;

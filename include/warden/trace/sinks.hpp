@@ -44,8 +44,9 @@ public:
     }
 
     void write(const trace_record& record) override {
-        std::string line = boost::json::serialize(to_json(record));
-        line += '\n';
+        std::string line;
+        line.reserve(1024);
+        append_json_line(line, record);
         if (shared_) return shared_->write(line);
         const int fd = ::fileno(file_.get());
         for (std::string_view rest = line; !rest.empty();) {

@@ -6,8 +6,10 @@
 // once the call is over.
 
 #include <boost/json/object.hpp>
+#include <boost/json/serializer.hpp>
 #include <boost/json/value.hpp>
 
+#include <charconv>
 #include <chrono>
 #include <cstdint>
 #include <mutex>
@@ -143,6 +145,101 @@ inline boost::json::object to_json(const trace_record& t) {
             {"replayed", t.replayed},
             {"durationMs", ms(t.duration)},
             {"resultBytes", t.result_bytes}};
+}
+
+namespace detail {
+
+inline void append_json_string(std::string& out, std::string_view s) {
+    static constexpr char hex[] = "0123456789abcdef";
+    out += '"';
+    for (char c : s) {
+        switch (c) {
+        case '"': out += "\\\""; break;
+        case '\\': out += "\\\\"; break;
+        case '\n': out += "\\n"; break;
+        case '\r': out += "\\r"; break;
+        case '\t': out += "\\t"; break;
+        default:
+            if (static_cast<unsigned char>(c) < 0x20) {
+                out += "\\u00";
+                out += hex[(c >> 4) & 0xf];
+                out += hex[c & 0xf];
+            } else {
+                out += c;
+            }
+        }
+    }
+    out += '"';
+}
+
+inline void append_json_number(std::string& out, double d) {
+    char buf[32];
+    auto r = std::to_chars(buf, buf + sizeof buf, d);
+    out.append(buf, r.ptr);
+    if (std::string_view(buf, static_cast<std::size_t>(r.ptr - buf)).find_first_of(".eE") == std::string_view::npos)
+        out += ".0"; // still a fraction to a reader that tells integers apart
+}
+
+} // namespace detail
+
+// The record as one line of JSON text, ending in a newline: what to_json() gives, serialized,
+// written without building the object first (a JSON-lines sink writes one per call).
+inline void append_json_line(std::string& out, const trace_record& t) {
+    using detail::append_json_number;
+    using detail::append_json_string;
+    auto ms = [](std::chrono::microseconds d) { return static_cast<double>(d.count()) / 1000.0; };
+    out += "{\"traceId\":";
+    append_json_string(out, t.trace_id);
+    out += ",\"time\":";
+    out += std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(t.started.time_since_epoch()).count());
+    out += ",\"tool\":";
+    append_json_string(out, t.tool);
+    out += ",\"principal\":{\"user\":";
+    append_json_string(out, t.user);
+    out += ",\"tenant\":";
+    append_json_string(out, t.tenant);
+    out += "},\"arguments\":";
+    boost::json::serializer arguments;
+    arguments.reset(&t.arguments);
+    char buffer[512];
+    while (!arguments.done()) {
+        auto part = arguments.read(buffer, sizeof buffer);
+        out.append(part.data(), part.size());
+    }
+    out += ",\"stages\":[";
+    for (std::size_t i = 0; i < t.stages.size(); ++i) {
+        const auto& st = t.stages[i];
+        out += i ? ",{\"stage\":" : "{\"stage\":";
+        append_json_string(out, st.stage);
+        out += ",\"decision\":";
+        append_json_string(out, st.decision);
+        if (!st.detail.empty()) {
+            out += ",\"detail\":";
+            append_json_string(out, st.detail);
+        }
+        out += '}';
+    }
+    out += "],\"upstream\":[";
+    for (std::size_t i = 0; i < t.upstream.size(); ++i) {
+        const auto& u = t.upstream[i];
+        out += i ? ",{\"name\":" : "{\"name\":";
+        append_json_string(out, u.name);
+        out += ",\"latencyMs\":";
+        append_json_number(out, ms(u.latency));
+        out += ",\"attempts\":";
+        out += std::to_string(u.attempts);
+        out += ",\"outcome\":";
+        append_json_string(out, u.outcome);
+        out += '}';
+    }
+    out += "],\"outcome\":";
+    append_json_string(out, t.outcome);
+    out += t.replayed ? ",\"replayed\":true" : ",\"replayed\":false";
+    out += ",\"durationMs\":";
+    append_json_number(out, ms(t.duration));
+    out += ",\"resultBytes\":";
+    out += std::to_string(t.result_bytes);
+    out += "}\n";
 }
 
 } // namespace warden
