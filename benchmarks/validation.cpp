@@ -400,7 +400,8 @@ bool warden_accepts_monotonic(std::string_view text, std::string* fp = nullptr) 
 template<class T>
 bool warden_text_accepts(std::string_view text, std::string* fp = nullptr) {
     T out{};
-    if (!warden::detail::decode_text_fast(text, out, {})) return false;
+    warden::detail::decode_context ctx(64);
+    if (warden::detail::decode_text_fast(text, out, {}, ctx) != warden::detail::text_outcome::decoded) return false;
     if (fp) *fp = fingerprint(out);
     return true;
 }
