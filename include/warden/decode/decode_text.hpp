@@ -412,8 +412,7 @@ enum class text_outcome { decoded, refused, unsure };
 template<class T>
 text_outcome decode_text_fast(std::string_view text, T& out, const parse_options& limits, decode_context& ctx) {
     if (text.size() > limits.max_bytes) return text_outcome::unsure;
-    boost::json::parse_options po;
-    po.max_depth = limits.max_depth;
+    const boost::json::parse_options po = boost_options(limits);
     boost::json::basic_parser<text_handler> p(po, text_value<T>::ops, &out, ctx);
     boost::system::error_code ec;
     std::size_t used = p.write_some(false, text.data(), text.size(), ec);

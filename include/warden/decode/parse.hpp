@@ -30,6 +30,13 @@ struct parse_options {
 
 namespace detail {
 
+// Boost.JSON's options for warden's limits: the depth (warden checks the size itself).
+inline boost::json::parse_options boost_options(const parse_options& limits) {
+    boost::json::parse_options po;
+    po.max_depth = limits.max_depth;
+    return po;
+}
+
 // What basic_parser asks of a handler besides its callbacks: the largest containers and strings.
 struct parser_limits {
     static constexpr std::size_t max_object_size = boost::json::object::max_size();
@@ -353,8 +360,7 @@ inline result<boost::json::value> parse(std::string_view text, const parse_optio
         return std::vector<error>{detail::parse_error(
             error_code::too_large, "(root): the document is " + std::to_string(text.size()) +
                                        " bytes, more than the limit of " + std::to_string(options.max_bytes))};
-    boost::json::parse_options po;
-    po.max_depth = options.max_depth;
+    const boost::json::parse_options po = detail::boost_options(options);
     // Like boost::json::parse, keep the parser's scratch space on the stack.
     unsigned char temp[4096];
     {

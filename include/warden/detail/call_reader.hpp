@@ -191,8 +191,7 @@ private:
 template<class Lookup>
 std::optional<jsonrpc::message> read_call(std::string_view text, const parse_options& limits, const Lookup& lookup) {
     if (text.size() > limits.max_bytes) return std::nullopt;
-    boost::json::parse_options po;
-    po.max_depth = limits.max_depth;
+    const boost::json::parse_options po = boost_options(limits);
     unsigned char temp[4096];
     boost::json::basic_parser<call_handler<Lookup>> p(po, temp, sizeof(temp), lookup);
     p.handler().dom.st.reset();
