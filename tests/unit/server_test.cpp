@@ -1,5 +1,7 @@
 #include "examples/shared/support_note.hpp"
 
+#include <warden/transport/http.hpp>
+
 #include <boost/json/parse.hpp>
 #include <catch2/catch.hpp>
 
@@ -9,6 +11,9 @@
 #include <set>
 #include <thread>
 #include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 
 namespace {
 
@@ -613,4 +618,57 @@ TEST_CASE("a tool whose output is void has no outputSchema and answers with its 
     CHECK(r == boost::json::parse(R"({"content":[{"type":"text","text":"hello"},{"type":"image","data":"aGk=","mimeType":"image/png"}]})"));
     auto bad = ask(srv, s, R"({"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"show_text","arguments":{"x":1}}})");
     CHECK(bad.at("result").at("isError") == true);
+}
+
+namespace {
+
+// One HTTP/1.1 request on a fresh connection; the status and the Mcp-Session-Id of the answer.
+std::pair<int, std::string> http_post(unsigned short port, const std::string& body, const std::string& session) {
+    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    REQUIRE(fd >= 0);
+    sockaddr_in at{};
+    at.sin_family = AF_INET;
+    at.sin_port = htons(port);
+    at.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&at), sizeof at) == 0);
+    std::string req = "POST /mcp HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port) +
+                      "\r\nContent-Type: application/json\r\nAccept: application/json, text/event-stream\r\n"
+                      "Connection: close\r\nMCP-Protocol-Version: 2025-06-18\r\nContent-Length: " +
+                      std::to_string(body.size()) + "\r\n" + (session.empty() ? "" : "Mcp-Session-Id: " + session + "\r\n") + "\r\n" + body;
+    REQUIRE(::send(fd, req.data(), req.size(), 0) == static_cast<ssize_t>(req.size()));
+    std::string got;
+    char buf[4096];
+    for (ssize_t n; (n = ::recv(fd, buf, sizeof buf, 0)) > 0;) got.append(buf, static_cast<std::size_t>(n));
+    ::close(fd);
+    REQUIRE(got.size() > 12);
+    std::string id;
+    if (auto h = got.find("Mcp-Session-Id: "); h != std::string::npos) id = got.substr(h + 16, got.find("\r\n", h) - h - 16);
+    return {std::stoi(got.substr(9, 3)), id};
+}
+
+} // namespace
+
+TEST_CASE("http: a session unused past the idle timeout is gone, though no new session swept it", "[server][http]") {
+    warden::server srv;
+    warden::http_options options;
+    options.address = "127.0.0.1";
+    options.port = 0;
+    options.session_idle_timeout = std::chrono::seconds(1);
+    warden::http_server http(srv, options);
+    std::thread serving([&] { http.run(); });
+    const std::string init_body =
+        R"({"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{}}})";
+    const std::string ping = R"({"jsonrpc":"2.0","id":2,"method":"ping"})";
+    auto [status, id] = http_post(http.port(), init_body, "");
+    CHECK(status == 200);
+    REQUIRE(!id.empty());
+    CHECK(http_post(http.port(), R"({"jsonrpc":"2.0","method":"notifications/initialized"})", id).first == 202);
+    CHECK(http_post(http.port(), ping, id).first == 200);
+    std::this_thread::sleep_for(std::chrono::milliseconds(600));
+    CHECK(http_post(http.port(), ping, id).first == 200); // used within the timeout: still there
+    std::this_thread::sleep_for(std::chrono::milliseconds(1300));
+    CHECK(http_post(http.port(), ping, id).first == 404);
+    CHECK(http_post(http.port(), ping, id).first == 404);
+    http.stop();
+    serving.join();
 }

@@ -574,8 +574,20 @@ private:
         std::lock_guard lock(sessions_mutex_);
         auto it = sessions_.find(std::string(id));
         if (it == sessions_.end()) return nullptr;
+        // Sweeps run when sessions are created: a session past its idle time is gone all the same.
+        if (idle_too_long(*it->second, std::chrono::steady_clock::now().time_since_epoch())) {
+            it->second->ended = true;
+            sessions_.erase(it);
+            return nullptr;
+        }
         it->second->touch();
         return it->second;
+    }
+
+    // Unused for longer than the idle timeout, and no GET stream open on it.
+    bool idle_too_long(const http_session& ses, std::chrono::steady_clock::duration now) const {
+        auto limit = std::chrono::duration_cast<std::chrono::steady_clock::duration>(options_.session_idle_timeout);
+        return now - std::chrono::steady_clock::duration(ses.last_used.load()) > limit && !ses.standalone->attached();
     }
 
     // The session a request names, or the error it gets (400 without an id, 404 for an unknown
@@ -684,10 +696,8 @@ private:
         auto now = std::chrono::steady_clock::now().time_since_epoch();
         if (sessions_.size() < options_.max_sessions && now - last_sweep_ < std::chrono::seconds(1)) return;
         last_sweep_ = now;
-        auto limit = std::chrono::duration_cast<std::chrono::steady_clock::duration>(options_.session_idle_timeout);
         for (auto it = sessions_.begin(); it != sessions_.end();) {
-            auto last = std::chrono::steady_clock::duration(it->second->last_used.load());
-            if (now - last > limit && !it->second->standalone->attached()) {
+            if (idle_too_long(*it->second, now)) {
                 it->second->ended = true;
                 it = sessions_.erase(it);
             } else {
