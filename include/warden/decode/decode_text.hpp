@@ -61,6 +61,10 @@ struct text_frame {
 template<class T> struct text_value;
 
 template<class T>
+bool call_scalar(void* target, const boost::json::value& v, decode_context& ctx) {
+    return text_value<T>::ops.scalar(text_value<T>::ops, target, v, ctx);
+}
+template<class T>
 bool call_string(void* target, std::string_view s, decode_context& ctx) {
     return text_value<T>::ops.string(text_value<T>::ops, target, s, ctx);
 }
