@@ -27,14 +27,11 @@ namespace detail {
 
 struct text_frame;
 
-// What a value's events do to the object they fill; one table per C++ type. Each function gets
-// its own table: a field's carries the field's rules, so that every field over the same type
-// shares its functions (see text_field_value).
+// What a value's events do to the object they fill; one table per C++ type.
 struct text_value_ops {
-    bool (*scalar)(const text_value_ops& self, void* target, const boost::json::value& v, decode_context& ctx);
-    bool (*string)(const text_value_ops& self, void* target, std::string_view s, decode_context& ctx);
-    bool (*begin)(const text_value_ops& self, void* target, text_frame& frame, bool array);
-    const rule_values* rules = nullptr; // a field's
+    bool (*scalar)(void* target, const boost::json::value& v, decode_context& ctx);
+    bool (*string)(void* target, std::string_view s, decode_context& ctx);
+    bool (*begin)(void* target, text_frame& frame, bool array);
 };
 
 // What a container's events do: where a key's or the next element's value goes, and the checks
@@ -50,74 +47,36 @@ struct text_container_ops {
 struct text_frame {
     const text_container_ops* ops = nullptr;
     void* target = nullptr;
-    std::uint64_t seen = 0; // structs: the members read so far; arrays: elements
-    // A field's rules, on the whole container once it ends.
-    bool (*after)(const void* value, const rule_values& rules, decode_context& ctx) = nullptr;
-    const rule_values* rules = nullptr;
+    std::uint64_t seen = 0;                                 // structs: the members read so far; arrays: elements
+    bool (*after)(void* outer, decode_context& ctx) = nullptr; // a field's rules, on the whole container
+    void* outer = nullptr;
     bool is_array = false;
     std::string_view key{}; // structs and maps: the member being read, if its key came in one piece
 };
 
 template<class T> struct text_value;
 
-template<class T>
-bool call_scalar(void* target, const boost::json::value& v, decode_context& ctx) {
-    return text_value<T>::ops.scalar(text_value<T>::ops, target, v, ctx);
-}
-template<class T>
-bool call_string(void* target, std::string_view s, decode_context& ctx) {
-    return text_value<T>::ops.string(text_value<T>::ops, target, s, ctx);
-}
-template<class T>
-bool call_begin(void* target, text_frame& f, bool array) {
-    return text_value<T>::ops.begin(text_value<T>::ops, target, f, array);
-}
-
-// Every field over F, whatever its rules: they come in the table (decode_field's checks, in its
-// order). The target is the field, which holds nothing but its value: the same address.
-template<class F>
-struct text_field_value {
-    static F& value_of(void* field) { return *static_cast<F*>(field); }
-    static bool checked(const F& value, const rule_values& rules, std::size_t before, decode_context& ctx) {
-        if (ctx.error_count() != before) return false;
-        check_rules(value, rules, ctx);
+template<class Field> struct text_field_rules;
+template<class F, class... Rules>
+struct text_field_rules<field<F, Rules...>> {
+    static bool check(void* outer, decode_context& ctx) {
+        static constexpr rule_values rules = rule_values_of<Rules...>();
+        auto& f = *static_cast<field<F, Rules...>*>(outer);
+        const std::size_t before = ctx.error_count();
+        check_rules(f.value, rules, ctx);
         return ctx.error_count() == before;
     }
-    static bool scalar(const text_value_ops& self, void* t, const boost::json::value& v, decode_context& ctx) {
-        const std::size_t before = ctx.error_count();
-        if constexpr (is_json_integer<F> || is_json_number<F>)
-            if (!check_bounds_first(v, *self.rules, is_json_integer<F>, ctx)) return false;
-        decode_value(v, value_of(t), ctx);
-        return checked(value_of(t), *self.rules, before, ctx);
-    }
-    static bool string(const text_value_ops& self, void* t, std::string_view s, decode_context& ctx) {
-        const std::size_t before = ctx.error_count();
-        return call_string<F>(&value_of(t), s, ctx) && checked(value_of(t), *self.rules, before, ctx);
-    }
-    static bool after(const void* value, const rule_values& rules, decode_context& ctx) {
-        return checked(*static_cast<const F*>(value), rules, ctx.error_count(), ctx);
-    }
-    static bool begin(const text_value_ops& self, void* t, text_frame& f, bool array) {
-        if (!call_begin<F>(&value_of(t), f, array)) return false;
-        f.after = &after;
-        f.rules = self.rules;
-        return true;
-    }
 };
 
-template<class Field> struct rule_constant_of;
+// A string field: the value, then every rule (decode_field's checks; their order only matters
+// for the messages, which the slow way writes).
+template<class Field> struct text_field_string;
 template<class F, class... Rules>
-struct rule_constant_of<field<F, Rules...>> {
-    static constexpr rule_values value = rule_values_of<Rules...>();
+struct text_field_string<field<F, Rules...>> {
+    static bool fill(field<F, Rules...>& f, std::string_view s, decode_context& ctx) {
+        return text_value<F>::string(&f.value, s, ctx) && text_field_rules<field<F, Rules...>>::check(&f, ctx);
+    }
 };
-
-// The table of a field type: the functions of every field over its value type, and its rules.
-template<class T>
-constexpr text_value_ops field_ops() {
-    using base = typename T::warden_field_base;
-    using shared = text_field_value<typename base::value_type>;
-    return text_value_ops{&shared::scalar, &shared::string, &shared::begin, &rule_constant_of<base>::value};
-}
 
 template<class S>
 struct text_struct {
@@ -187,7 +146,7 @@ struct text_map {
 template<class T>
 struct text_value {
     // Numbers, booleans and null go through decode_value itself: every leaf rule is decode's.
-    static bool scalar(const text_value_ops&, void* t, const boost::json::value& v, decode_context& ctx) {
+    static bool scalar(void* t, const boost::json::value& v, decode_context& ctx) {
         const std::size_t before = ctx.error_count(); // unknown fields may have been listed already
         decode_value(v, *static_cast<T*>(t), ctx);
         return ctx.error_count() == before;
@@ -195,15 +154,18 @@ struct text_value {
     // A string, without a JSON value in between for the common leaves: a std::string (in a field,
     // a secret or an optional) or an enum. It accepts exactly what decode_value accepts; the rest
     // goes through scalar().
-    static bool string(const text_value_ops&, void* t, std::string_view s, decode_context& ctx) {
+    static bool string(void* t, std::string_view s, decode_context& ctx) {
         T& out = *static_cast<T*>(t);
         if constexpr (std::is_same_v<T, std::string>) {
             out.assign(s.data(), s.size());
             return true;
+        } else if constexpr (field_like<T>) {
+            using base = typename T::warden_field_base;
+            return text_field_string<base>::fill(static_cast<base&>(out), s, ctx);
         } else if constexpr (secret_like<T>) {
-            return call_string<std::remove_reference_t<decltype(out.reveal())>>(&out.reveal(), s, ctx);
+            return text_value<std::remove_reference_t<decltype(out.reveal())>>::string(&out.reveal(), s, ctx);
         } else if constexpr (is_optional<T>::value) {
-            return call_string<typename T::value_type>(&out.emplace(), s, ctx);
+            return text_value<typename T::value_type>::string(&out.emplace(), s, ctx);
         } else if constexpr (is_described_enum<T>) {
             bool found = false;
             boost::mp11::mp_for_each<boost::describe::describe_enumerators<T>>([&](auto e) {
@@ -218,12 +180,19 @@ struct text_value {
         }
     }
     // An object or array: unwrap field, secret and optional down to the container it fills.
-    static bool begin(const text_value_ops&, void* t, text_frame& f, bool array) {
+    static bool begin(void* t, text_frame& f, bool array) {
         T& out = *static_cast<T*>(t);
-        if constexpr (secret_like<T>) {
-            return call_begin<std::remove_reference_t<decltype(out.reveal())>>(&out.reveal(), f, array);
+        if constexpr (field_like<T>) {
+            using base = typename T::warden_field_base;
+            auto& fb = static_cast<base&>(out);
+            if (!text_value<decltype(fb.value)>::begin(&fb.value, f, array)) return false;
+            f.after = &text_field_rules<base>::check;
+            f.outer = &fb;
+            return true;
+        } else if constexpr (secret_like<T>) {
+            return text_value<std::remove_reference_t<decltype(out.reveal())>>::begin(&out.reveal(), f, array);
         } else if constexpr (is_optional<T>::value) {
-            return call_begin<typename T::value_type>(&out.emplace(), f, array);
+            return text_value<typename T::value_type>::begin(&out.emplace(), f, array);
         } else if constexpr (is_vector<T>::value) {
             if constexpr (std::is_same_v<typename T::value_type, bool>) {
                 return false; // vector<bool> has no element to point at: the slow way
@@ -250,12 +219,7 @@ struct text_value {
             return false; // a leaf given a container
         }
     }
-    static constexpr text_value_ops ops = [] {
-        // A field is at the address of its value when its layout is standard (always, with the
-        // standard library's types); otherwise it goes the slow way, through decode_value.
-        if constexpr (field_like<T> && std::is_standard_layout_v<T>) return field_ops<T>();
-        else return text_value_ops{&scalar, &string, &begin, nullptr};
-    }();
+    static constexpr text_value_ops ops{&scalar, &string, &begin};
 };
 
 // The parser's events, straight into the object. Any problem returns false, which stops the
@@ -296,7 +260,7 @@ public:
         std::string_view text(s.data(), s.size());
         if (!part_.empty()) text = part_.append(s.data(), s.size());
         next_slot();
-        bool ok = ops_->string(*ops_, target_, text, ctx_);
+        bool ok = ops_->string(target_, text, ctx_);
         part_.clear();
         return ok || fail(ec);
     }
@@ -337,7 +301,7 @@ private:
     bool scalar(const boost::json::value& v, error_code& ec) {
         if (skip_) return skipped();
         next_slot();
-        return ops_->scalar(*ops_, target_, v, ctx_) || fail(ec);
+        return ops_->scalar(target_, v, ctx_) || fail(ec);
     }
     bool begin(bool array, error_code& ec) {
         if (skip_) return fail(ec); // a container under an unknown key: the slow way checks it for repeated keys
@@ -345,7 +309,7 @@ private:
         if (depth_ == frames_.size()) return fail(ec); // deeper than this fast path goes
         text_frame& f = frames_[depth_];
         f = {};
-        if (!ops_->begin(*ops_, target_, f, array)) return fail(ec);
+        if (!ops_->begin(target_, f, array)) return fail(ec);
         ++depth_;
         std::erase_if(unknown_, [&](const auto& u) { return u.first >= depth_; }); // another object's
         return true;
@@ -383,7 +347,7 @@ private:
     }
     bool end(error_code& ec) {
         text_frame& f = frames_[depth_ - 1];
-        if (!f.ops->end(f) || (f.after && !f.after(f.target, *f.rules, ctx_))) return fail(ec);
+        if (!f.ops->end(f) || (f.after && !f.after(f.outer, ctx_))) return fail(ec);
         --depth_;
         return true;
     }
