@@ -211,87 +211,36 @@ inline const char* format_phrase(std::string_view format) noexcept {
 
 inline const char* plural(std::size_t n, const char* one, const char* many) { return n == 1 ? one : many; }
 
-// A field's rules as values. Checking them is then compiled once for every field, not once per
-// field type (each field's rules, its doc included, make a type of their own). Each kind of rule
-// appears at most once, and lower bounds never exceed upper ones (field<> checks both), so at most
-// one bound of a kind can fail; only pattern and format keep the order they were written in.
-struct rule_values {
-    std::size_t min_length = 0, max_length = ~std::size_t{0};
-    std::size_t min_items = 0, max_items = ~std::size_t{0};
-    bool has_minimum = false, has_maximum = false;
-    long long minimum = 0, maximum = 0;
-    const compiled_pattern& (*pattern)() = nullptr;
-    std::string_view pattern_text{};
-    std::string_view format{};
-    bool format_first = false; // written before the pattern
-};
-
-template<class... Rules>
-constexpr rule_values rule_values_of() {
-    rule_values r{};
-    ([&] {
-        constexpr int kind = rule_kind<Rules>::value;
-        if constexpr (kind == 2) r.min_length = Rules::value;
-        else if constexpr (kind == 3) r.max_length = Rules::value;
-        else if constexpr (kind == 4) {
-            r.has_minimum = true;
-            r.minimum = Rules::value;
-        } else if constexpr (kind == 5) {
-            r.has_maximum = true;
-            r.maximum = Rules::value;
-        } else if constexpr (kind == 6) {
-            r.pattern = &pattern_of<Rules>;
-            r.pattern_text = Rules::value;
-        } else if constexpr (kind == 7) {
-            r.format = Rules::value;
-            r.format_first = r.pattern == nullptr;
-        } else if constexpr (kind == 8) r.min_items = Rules::value;
-        else if constexpr (kind == 9) r.max_items = Rules::value;
-    }(), ...);
-    return r;
-}
-
-// Lengths first, then pattern and format: the pattern never sees an over-long string, and its
-// message never repeats a length error.
-inline void check_string_rules(const std::string& value, const rule_values& r, decode_context& ctx) {
-    // n bytes of UTF-8 hold between ceil(n/4) and n code points: count only when the byte
-    // length cannot decide.
-    const std::size_t bytes = value.size();
-    if ((bytes + 3) / 4 < r.min_length || bytes > r.max_length) {
-        const std::size_t len = code_points(value);
-        if (len < r.min_length || len > r.max_length) {
-            const bool short_ = len < r.min_length;
-            const std::size_t bound = short_ ? r.min_length : r.max_length;
-            ctx.fail(short_ ? error_code::too_short : error_code::too_long,
-                     std::string(short_ ? "must be at least " : "must be at most ") + std::to_string(bound) +
-                         plural(bound, " character", " characters") + got_suffix(ctx, std::to_string(len)));
-            return;
-        }
+// minimum and maximum are checked on the JSON number itself, before it is narrowed: see
+// check_bounds_first.
+template<class Rule, class T>
+void check_rule(const T& value, decode_context& ctx) {
+    constexpr int kind = rule_kind<Rule>::value;
+    if constexpr (kind == 2 || kind == 3) {
+        // n bytes of UTF-8 hold between ceil(n/4) and n code points: count only when the byte
+        // length cannot decide.
+        const std::size_t bytes = value.size();
+        if (kind == 2 ? (bytes + 3) / 4 >= Rule::value : bytes <= Rule::value) return;
+        std::size_t len = code_points(value);
+        bool bad = kind == 2 ? len < Rule::value : len > Rule::value;
+        if (bad)
+            ctx.fail(kind == 2 ? error_code::too_short : error_code::too_long,
+                     std::string(kind == 2 ? "must be at least " : "must be at most ") + std::to_string(Rule::value) +
+                         plural(Rule::value, " character", " characters") + got_suffix(ctx, std::to_string(len)));
+    } else if constexpr (kind == 6) {
+        if (!pattern_of<Rule>().search(value))
+            ctx.fail(error_code::pattern_mismatch, "must match the pattern " + std::string(Rule::value));
+    } else if constexpr (kind == 7) {
+        if (!matches_format(Rule::value, value)) ctx.fail(error_code::invalid_format, format_phrase(Rule::value));
+    } else if constexpr (kind == 8 || kind == 9) {
+        std::size_t n = value.size();
+        bool bad = kind == 8 ? n < Rule::value : n > Rule::value;
+        if (bad)
+            ctx.fail(kind == 8 ? error_code::too_few_items : error_code::too_many_items,
+                     std::string(kind == 8 ? "must have at least " : "must have at most ") +
+                         std::to_string(Rule::value) + plural(Rule::value, " item", " items") +
+                         ", got " + std::to_string(n));
     }
-    auto check_pattern = [&] {
-        if (r.pattern && !r.pattern().search(value))
-            ctx.fail(error_code::pattern_mismatch, "must match the pattern " + std::string(r.pattern_text));
-    };
-    auto check_format = [&] {
-        if (!r.format.empty() && !matches_format(r.format, value))
-            ctx.fail(error_code::invalid_format, format_phrase(r.format));
-    };
-    if (r.format_first) {
-        check_format();
-        check_pattern();
-    } else {
-        check_pattern();
-        check_format();
-    }
-}
-
-inline void check_item_rules(std::size_t n, const rule_values& r, decode_context& ctx) {
-    if (n >= r.min_items && n <= r.max_items) return;
-    const bool few = n < r.min_items;
-    const std::size_t bound = few ? r.min_items : r.max_items;
-    ctx.fail(few ? error_code::too_few_items : error_code::too_many_items,
-             std::string(few ? "must have at least " : "must have at most ") + std::to_string(bound) +
-                 plural(bound, " item", " items") + ", got " + std::to_string(n));
 }
 
 // A JSON number against an integer bound, exactly, whatever its representation. For a double d
@@ -315,34 +264,41 @@ inline bool number_greater(const boost::json::value& v, long long bound) {
 }
 
 // A number outside the field's own bounds is reported with those bounds, even when it would
-// not fit the C++ type either: "must be at most 1000" helps more than the type's range. Checked
-// on the JSON number itself, before it is narrowed.
-inline bool check_bounds_first(const boost::json::value& v, const rule_values& r, bool integer, decode_context& ctx) {
-    if (!v.is_number()) return true;
-    if (integer && v.is_double() && std::trunc(v.get_double()) != v.get_double()) return true;
-    const bool low = r.has_minimum && number_less(v, r.minimum);
-    if (!low && !(r.has_maximum && number_greater(v, r.maximum))) return true;
-    ctx.fail(error_code::out_of_range, std::string(low ? "must be at least " : "must be at most ") +
-                                           std::to_string(low ? r.minimum : r.maximum) + got_suffix(ctx, number_text(v)));
-    return false;
+// not fit the C++ type either: "must be at most 1000" helps more than the type's range.
+template<class F, class... Rules>
+bool check_bounds_first(const boost::json::value& v, decode_context& ctx) {
+    if constexpr (is_json_integer<F> || is_json_number<F>) {
+        if (!v.is_number()) return true;
+        if (is_json_integer<F> && v.is_double() && std::trunc(v.get_double()) != v.get_double()) return true;
+        bool ok = true;
+        ([&] {
+            if constexpr (rule_kind<Rules>::value == 4 || rule_kind<Rules>::value == 5) {
+                bool bad = rule_kind<Rules>::value == 4 ? number_less(v, Rules::value) : number_greater(v, Rules::value);
+                if (ok && bad) {
+                    ok = false;
+                    ctx.fail(error_code::out_of_range,
+                             std::string(rule_kind<Rules>::value == 4 ? "must be at least " : "must be at most ") +
+                                 std::to_string(Rules::value) + got_suffix(ctx, number_text(v)));
+                }
+            }
+        }(), ...);
+        return ok;
+    } else {
+        return true;
+    }
 }
 
-// The rules on a decoded value: a string's, or a vector's item count.
-template<class F>
-void check_rules(const F& value, const rule_values& r, decode_context& ctx) {
-    if constexpr (is_std_string<F>) check_string_rules(value, r, ctx);
-    else if constexpr (is_vector<F>::value) check_item_rules(value.size(), r, ctx);
-}
-
+// Length rules run before pattern and format, whatever order they were written in: the pattern
+// then never sees an over-long string and its message never repeats a length error.
 template<class F, class... Rules>
 void decode_field(const boost::json::value& v, field<F, Rules...>& out, decode_context& ctx) {
-    static constexpr rule_values rules = rule_values_of<Rules...>();
     std::size_t before = ctx.error_count();
-    if constexpr (is_json_integer<F> || is_json_number<F>)
-        if (!check_bounds_first(v, rules, is_json_integer<F>, ctx)) return;
+    if (!check_bounds_first<F, Rules...>(v, ctx)) return;
     decode_value(v, out.value, ctx);
     if (ctx.error_count() != before) return;
-    check_rules(out.value, rules, ctx);
+    ((rule_kind<Rules>::value != 6 && rule_kind<Rules>::value != 7 ? check_rule<Rules>(out.value, ctx) : void()), ...);
+    if (ctx.error_count() != before) return;
+    ((rule_kind<Rules>::value == 6 || rule_kind<Rules>::value == 7 ? check_rule<Rules>(out.value, ctx) : void()), ...);
 }
 
 template<class T>

@@ -60,10 +60,9 @@ template<class Field> struct text_field_rules;
 template<class F, class... Rules>
 struct text_field_rules<field<F, Rules...>> {
     static bool check(void* outer, decode_context& ctx) {
-        static constexpr rule_values rules = rule_values_of<Rules...>();
         auto& f = *static_cast<field<F, Rules...>*>(outer);
         const std::size_t before = ctx.error_count();
-        check_rules(f.value, rules, ctx);
+        (check_rule<Rules>(f.value, ctx), ...);
         return ctx.error_count() == before;
     }
 };
