@@ -310,7 +310,7 @@ private:
         f = {};
         if (!ops_->begin(target_, f, array)) return fail(ec);
         ++depth_;
-        std::erase_if(unknown_, [&](const auto& u) { return u.first >= depth_; }); // another object's
+        if (!unknown_.empty()) std::erase_if(unknown_, [&](const auto& u) { return u.first >= depth_; }); // another object's
         return true;
     }
 
