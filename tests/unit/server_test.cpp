@@ -8,7 +8,6 @@
 #include <atomic>
 #include <cstdio>
 #include <mutex>
-#include <set>
 #include <thread>
 #include <unistd.h>
 #include <arpa/inet.h>
@@ -49,6 +48,35 @@ boost::json::value ask(const warden::server& srv, warden::session& s, std::strin
 }
 
 const char* init = R"({"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{}}})";
+
+// serve_stdio on its own thread, between two pipes: the test writes to `input` and reads `replies`.
+struct piped_stdio {
+    int in_pipe[2], out_pipe[2];
+    std::FILE* in;
+    std::FILE* out;
+    std::FILE* replies;
+    std::thread serving;
+
+    piped_stdio(const warden::server& srv, unsigned workers) {
+        REQUIRE(::pipe(in_pipe) == 0);
+        REQUIRE(::pipe(out_pipe) == 0);
+        in = ::fdopen(in_pipe[0], "r");
+        out = ::fdopen(out_pipe[1], "w");
+        serving = std::thread([this, &srv, workers] {
+            warden::serve_stdio(srv, {.workers = workers}, in, out);
+            std::fclose(out);
+        });
+        replies = ::fdopen(out_pipe[0], "r");
+    }
+    int input() const { return in_pipe[1]; }
+    // Ends the input and waits for the server to answer all and return.
+    void finish() {
+        ::close(in_pipe[1]);
+        serving.join();
+        std::fclose(in);
+        std::fclose(replies);
+    }
+};
 
 } // namespace
 
@@ -241,14 +269,9 @@ TEST_CASE("stdio: a call queued behind a slow one is served by another worker, f
         warden::server srv;
         srv.add(blocker{});
         srv.add(numbered<1>{});
-        int in_pipe[2], out_pipe[2];
-        REQUIRE(::pipe(in_pipe) == 0);
-        REQUIRE(::pipe(out_pipe) == 0);
-        std::FILE* in = ::fdopen(in_pipe[0], "r");
-        std::FILE* out = ::fdopen(out_pipe[1], "w");
-        std::thread serving([&] { warden::serve_stdio(srv, {.workers = workers}, in, out); std::fclose(out); });
-        auto send = [&](const std::string& line) { REQUIRE(::write(in_pipe[1], (line + "\n").data(), line.size() + 1) == static_cast<ssize_t>(line.size() + 1)); };
-        std::FILE* replies = ::fdopen(out_pipe[0], "r");
+        piped_stdio io(srv, workers);
+        auto send = [&](const std::string& line) { REQUIRE(::write(io.input(), (line + "\n").data(), line.size() + 1) == static_cast<ssize_t>(line.size() + 1)); };
+        std::FILE* replies = io.replies;
         char line[4096];
         send(init);
         REQUIRE(std::fgets(line, sizeof line, replies));
@@ -262,10 +285,7 @@ TEST_CASE("stdio: a call queued behind a slow one is served by another worker, f
         release = true;
         REQUIRE(std::fgets(line, sizeof line, replies));
         CHECK(boost::json::parse(line).at("id") == 2);
-        ::close(in_pipe[1]);
-        serving.join();
-        std::fclose(in);
-        std::fclose(replies);
+        io.finish();
     }
 }
 
@@ -276,13 +296,8 @@ TEST_CASE("stdio: a reply never goes out before its trace line is in the file", 
         INFO("workers: " << workers);
         warden::server srv({.pipeline = {.sinks = {std::make_shared<warden::json_lines_sink>(path)}}});
         srv.add(echo_note{});
-        int in_pipe[2], out_pipe[2];
-        REQUIRE(::pipe(in_pipe) == 0);
-        REQUIRE(::pipe(out_pipe) == 0);
-        std::FILE* in = ::fdopen(in_pipe[0], "r");
-        std::FILE* out = ::fdopen(out_pipe[1], "w");
-        std::thread serving([&] { warden::serve_stdio(srv, {.workers = workers}, in, out); std::fclose(out); });
-        std::FILE* replies = ::fdopen(out_pipe[0], "r");
+        piped_stdio io(srv, workers);
+        std::FILE* replies = io.replies;
         std::string burst = std::string(init) + "\n";
         const int calls = 300;
         for (int id = 0; id < calls; ++id)
@@ -292,7 +307,7 @@ TEST_CASE("stdio: a reply never goes out before its trace line is in the file", 
         std::thread sending([&] {
             std::size_t at = 0;
             while (at < burst.size()) {
-                ssize_t put = ::write(in_pipe[1], burst.data() + at, burst.size() - at);
+                ssize_t put = ::write(io.input(), burst.data() + at, burst.size() - at);
                 if (put <= 0) break;
                 at += static_cast<std::size_t>(put);
             }
@@ -317,10 +332,7 @@ TEST_CASE("stdio: a reply never goes out before its trace line is in the file", 
         }
         CHECK(missing == 0);
         sending.join();
-        ::close(in_pipe[1]);
-        serving.join();
-        std::fclose(in);
-        std::fclose(replies);
+        io.finish();
     }
     std::remove(path.c_str());
 }

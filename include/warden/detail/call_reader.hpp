@@ -46,6 +46,11 @@ public:
     dom_handler dom;          // the envelope
     decoded_input input;      // the arguments, when they went to the input
 
+    // After the parse: arguments refused for unknown fields carry decode's errors.
+    void finish() {
+        if (ctx_.error_count()) input.refuse(ctx_.take_errors());
+    }
+
     bool on_document_begin(error_code& ec) { return dom.on_document_begin(ec); }
     bool on_document_end(error_code& ec) { return dom.on_document_end(ec); }
     bool on_object_begin(error_code& ec) {
@@ -169,13 +174,6 @@ private:
         return false;
     }
 
-public:
-    // After the parse: arguments refused for unknown fields carry decode's errors.
-    void finish() {
-        if (ctx_.error_count()) input.refuse(ctx_.take_errors());
-    }
-
-private:
     const Lookup& lookup_;
     decode_context ctx_{decode_options{}.max_errors}; // run_pipeline's decode
     std::optional<text_handler> args_;
