@@ -4,10 +4,10 @@
 // Reads a JSON-RPC message in one pass, and a tools/call's arguments straight into the tool's
 // input: the envelope (id, method, params without arguments) becomes the usual DOM, the arguments
 // go to decode_text's handler. It takes this way only when the message says which tool it calls
-// before its arguments (method before params, name before arguments: what clients send). Arguments
-// with unknown fields (and nothing else wrong) come out as decode's errors for them. Anything else
-// it does not handle (the tool is unknown, arguments are otherwise invalid, a key is repeated, the
-// syntax is wrong) makes it give up, and the message is read the usual way, so the answer is the same.
+// before its arguments (method before params, name before arguments: what clients send). Invalid
+// arguments come out as decode's errors. Anything else it does not handle (the tool is unknown,
+// decode_text's one pass gives up, a key is repeated, the syntax is wrong) makes it give up, and
+// the message is read the usual way, so the answer is the same.
 
 #include <warden/decode/decode_text.hpp>
 #include <warden/decode/parse.hpp>
@@ -25,7 +25,7 @@ namespace warden::detail {
 
 // How the reader makes and fills one input type.
 struct input_decoder {
-    const text_value_ops* ops;
+    const value_ops* ops;
     const void* type;
     void* (*make)();
     void (*destroy)(void*) noexcept;
@@ -33,20 +33,20 @@ struct input_decoder {
 
 template<class Input>
 inline constexpr input_decoder input_decoder_for{
-    &text_value<Input>::ops, &type_tag<Input>, []() -> void* { return new Input{}; },
+    &typed_value<Input>::ops, &type_tag<Input>, []() -> void* { return new Input{}; },
     [](void* p) noexcept { delete static_cast<Input*>(p); }};
 
 // Lookup: const input_decoder* (std::string_view tool name), null for a tool it does not know.
 template<class Lookup>
 class call_handler : public parser_limits {
 public:
-    call_handler(unsigned char* temp, std::size_t temp_size, const Lookup& lookup)
-        : dom(temp, temp_size), lookup_(lookup) {}
+    call_handler(unsigned char* temp, std::size_t temp_size, const Lookup& lookup, std::string_view text)
+        : dom(temp, temp_size), lookup_(lookup), text_(text) {}
 
     dom_handler dom;          // the envelope
     decoded_input input;      // the arguments, when they went to the input
 
-    // After the parse: arguments refused for unknown fields carry decode's errors.
+    // After the parse: refused arguments carry decode's errors.
     void finish() {
         if (ctx_.error_count()) input.refuse(ctx_.take_errors());
     }
@@ -152,7 +152,7 @@ private:
         const input_decoder* d = lookup_(std::string_view(name_));
         if (!d) return false;
         input = decoded_input(d->make(), d->type, d->destroy);
-        args_.emplace(*d->ops, input.get(), ctx_);
+        args_.emplace(*d->ops, input.get(), ctx_, text_);
         in_args_ = true;
         took_arguments_ = true;
         return true;
@@ -175,6 +175,7 @@ private:
     }
 
     const Lookup& lookup_;
+    std::string_view text_;
     decode_context ctx_{decode_options{}.max_errors}; // run_pipeline's decode
     std::optional<text_handler> args_;
     std::string part_; // a key or string split by the parser
@@ -191,7 +192,7 @@ std::optional<jsonrpc::message> read_call(std::string_view text, const parse_opt
     if (text.size() > limits.max_bytes) return std::nullopt;
     const boost::json::parse_options po = boost_options(limits);
     unsigned char temp[4096];
-    boost::json::basic_parser<call_handler<Lookup>> p(po, temp, sizeof(temp), lookup);
+    boost::json::basic_parser<call_handler<Lookup>> p(po, temp, sizeof(temp), lookup, text);
     p.handler().dom.st.reset();
     boost::system::error_code ec;
     std::size_t used = p.write_some(false, text.data(), text.size(), ec);

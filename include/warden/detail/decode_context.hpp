@@ -105,10 +105,18 @@ public:
         segment seg_;
     };
 
+    // The path above the scopes, when another walker keeps it (value_reader).
+    struct path_prefix {
+        void (*write)(const void* self, std::string& out) = nullptr;
+        const void* self = nullptr;
+    };
+    void set_path_prefix(path_prefix p) noexcept { prefix_ = p; }
+
     std::string pointer() const {
         std::vector<const segment*> segs;
         for (const scope* s = top_; s; s = s->parent_) segs.push_back(&s->seg_);
         std::string p;
+        if (prefix_.write) prefix_.write(prefix_.self, p);
         for (auto it = segs.rbegin(); it != segs.rend(); ++it) {
             if ((*it)->is_index) {
                 p += '/';
@@ -124,7 +132,7 @@ public:
         if (full()) return;
         fail_at(pointer(), code, what);
     }
-    // The same, at a path given whole (decode_text's one pass keeps no scopes).
+    // The same, at a path given whole.
     void fail_at(std::string where, error_code code, std::string_view what) {
         if (full()) return;
         if (errors_.size() + 1 == max_errors_) {
@@ -152,6 +160,7 @@ public:
 private:
     std::vector<error> errors_;
     const scope* top_ = nullptr;
+    path_prefix prefix_{};
     std::size_t max_errors_;
     int secret_depth_ = 0;
 };

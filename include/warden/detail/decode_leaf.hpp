@@ -1,0 +1,330 @@
+#ifndef WARDEN_DETAIL_DECODE_LEAF_HPP
+#define WARDEN_DETAIL_DECODE_LEAF_HPP
+
+// The strict decoder's leaves: one JSON string, number, boolean or null into its C++ type, checked
+// against the field's rules, every problem listed with its message. Objects and arrays are
+// value_reader's (detail/value_reader.hpp), which calls these for what they hold.
+
+#include <warden/decode/error.hpp>
+#include <warden/detail/decode_context.hpp>
+#include <warden/detail/formats.hpp>
+#include <warden/detail/pattern.hpp>
+#include <warden/detail/type_traits.hpp>
+#include <warden/schema/field.hpp>
+
+#include <boost/describe/enum.hpp>
+#include <boost/describe/enumerators.hpp>
+#include <boost/describe/members.hpp>
+#include <boost/json/value.hpp>
+#include <boost/mp11/algorithm.hpp>
+
+#include <array>
+#include <cmath>
+#include <limits>
+#include <string>
+#include <string_view>
+#include <utility>
+
+namespace warden::detail {
+
+template<class T> void decode_value(const boost::json::value& v, T& out, decode_context& ctx);
+
+// "must be an integer, got a string": `got` is the kind_phrase of what came.
+[[gnu::cold]] inline void fail_kind(decode_context& ctx, const char* expected, const char* got) {
+    std::string what = "must be ";
+    what += expected;
+    what += ", got ";
+    what += got;
+    ctx.fail(error_code::wrong_type, what);
+}
+
+inline void fail_type(decode_context& ctx, const char* expected, const boost::json::value& v) {
+    fail_kind(ctx, expected, kind_phrase(v));
+}
+
+inline std::string got_suffix(decode_context& ctx, const std::string& got) {
+    return ctx.in_secret() ? std::string() : ", got " + got;
+}
+
+template<class T>
+std::string integer_range_phrase() {
+    return "must be an integer from " + std::to_string(std::numeric_limits<T>::min()) + " to " +
+           std::to_string(std::numeric_limits<T>::max());
+}
+
+template<class T>
+void decode_integer(const boost::json::value& v, T& out, decode_context& ctx) {
+    using lim = std::numeric_limits<T>;
+    if (v.is_int64()) {
+        std::int64_t i = v.get_int64();
+        if (std::in_range<T>(i)) { out = static_cast<T>(i); return; }
+        ctx.fail(error_code::out_of_range, integer_range_phrase<T>() + got_suffix(ctx, std::to_string(i)));
+    } else if (v.is_uint64()) {
+        std::uint64_t u = v.get_uint64();
+        if (std::in_range<T>(u)) { out = static_cast<T>(u); return; }
+        ctx.fail(error_code::out_of_range, integer_range_phrase<T>() + got_suffix(ctx, std::to_string(u)));
+    } else if (v.is_double()) {
+        // JSON Schema's "integer" is any number with no fractional part, 1.0 and 1e3 included.
+        double d = v.get_double();
+        if (!std::isfinite(d) || std::trunc(d) != d) {
+            ctx.fail(error_code::wrong_type, "must be an integer" + got_suffix(ctx, number_text(v)));
+            return;
+        }
+        const double lo = std::is_signed_v<T> ? -std::ldexp(1.0, lim::digits) : 0.0;
+        const double hi_exclusive = std::ldexp(1.0, lim::digits);
+        if (d >= lo && d < hi_exclusive) { out = static_cast<T>(d); return; }
+        ctx.fail(error_code::out_of_range, integer_range_phrase<T>() + got_suffix(ctx, number_text(v)));
+    } else {
+        fail_type(ctx, "an integer", v);
+    }
+}
+
+template<class T>
+void decode_number(const boost::json::value& v, T& out, decode_context& ctx) {
+    double d;
+    if (v.is_double()) d = v.get_double();
+    else if (v.is_int64()) d = static_cast<double>(v.get_int64());
+    else if (v.is_uint64()) d = static_cast<double>(v.get_uint64());
+    else return fail_type(ctx, "a number", v);
+    // Boost.JSON reads 1e400 as infinity, which no field should hold; ajv rejects it too.
+    if (!std::isfinite(d)) {
+        ctx.fail(error_code::out_of_range, "must be a finite number");
+        return;
+    }
+    if constexpr (std::is_same_v<T, float>) {
+        constexpr double m = std::numeric_limits<float>::max();
+        if (d < -m || d > m) {
+            ctx.fail(error_code::out_of_range, "must be a number within the range of a float" +
+                                                   got_suffix(ctx, number_text(v)));
+            return;
+        }
+    }
+    out = static_cast<T>(d);
+}
+
+template<class E, class L> struct enumerator_names;
+template<class E, template<class...> class L, class... D>
+struct enumerator_names<E, L<D...>> {
+    static constexpr std::array<std::string_view, sizeof...(D)> value{std::string_view(D::name)...};
+};
+
+// "a, b, c": a list of names for a message.
+inline void append_names(std::string& out, const std::string_view* names, std::size_t n) {
+    for (std::size_t i = 0; i < n; ++i) {
+        if (i) out += ", ";
+        out += names[i];
+    }
+}
+
+[[gnu::cold]] inline void fail_enum(decode_context& ctx, const std::string_view* names, std::size_t n, std::string_view got) {
+    std::string what = "must be one of ";
+    append_names(what, names, n);
+    if (!ctx.in_secret()) what += "; got " + quote_for_message(got);
+    ctx.fail(error_code::not_in_enum, what);
+}
+
+template<class E>
+void decode_enum(const boost::json::value& v, E& out, decode_context& ctx) {
+    if (!v.is_string()) return fail_type(ctx, "a string", v);
+    std::string_view s = v.get_string();
+    bool found = false;
+    boost::mp11::mp_for_each<boost::describe::describe_enumerators<E>>([&](auto e) {
+        if (!found && s == e.name) {
+            out = e.value;
+            found = true;
+        }
+    });
+    if (found) return;
+    constexpr auto& names = enumerator_names<E, boost::describe::describe_enumerators<E>>::value;
+    fail_enum(ctx, names.data(), names.size(), s);
+}
+
+template<class T, class L> struct member_names;
+template<class T, template<class...> class L, class... D>
+struct member_names<T, L<D...>> {
+    static constexpr std::array<std::string_view, sizeof...(D)> value{std::string_view(D::name)...};
+};
+
+template<class T>
+std::size_t member_index(std::string_view key) noexcept {
+    constexpr auto& names = member_names<T, public_members<T>>::value;
+    for (std::size_t i = 0; i < names.size(); ++i)
+        if (names[i] == key) return i;
+    return names.size();
+}
+
+inline std::string unknown_field_text(const std::string_view* names, std::size_t n) {
+    if (n == 0) return "unknown field; this object takes no fields";
+    std::string what = "unknown field; allowed fields are ";
+    append_names(what, names, n);
+    return what;
+}
+
+// Built once per struct: a call with unknown fields is common enough (models guess).
+template<class T>
+std::string_view unknown_field_phrase() {
+    constexpr auto& names = member_names<T, public_members<T>>::value;
+    static const std::string phrase = unknown_field_text(names.data(), names.size());
+    return phrase;
+}
+
+// Built once per pattern, on first use; field<> has checked it at compile time.
+template<class Pattern>
+const compiled_pattern& pattern_of() {
+    static const compiled_pattern re(Pattern::value);
+    return re;
+}
+
+inline const char* format_phrase(std::string_view format) noexcept {
+    if (format == "date") return "must be a date like 2025-01-31";
+    if (format == "time") return "must be a time with an offset, like 09:30:00Z";
+    if (format == "date-time") return "must be a date-time with an offset, like 2025-01-31T09:30:00Z";
+    if (format == "email") return "must be an email address like name@example.com";
+    if (format == "uuid") return "must be a UUID like 123e4567-e89b-12d3-a456-426614174000";
+    if (format == "ipv4") return "must be an IPv4 address like 192.0.2.1";
+    return "must match its format";
+}
+
+inline const char* plural(std::size_t n, const char* one, const char* many) { return n == 1 ? one : many; }
+
+// The messages of broken rules, compiled once rather than once per rule: breaking one is the
+// rare case, and the checks themselves stay inline, with their bounds as constants.
+[[gnu::cold]] inline void fail_length(decode_context& ctx, bool at_least, std::size_t bound, std::size_t got) {
+    ctx.fail(at_least ? error_code::too_short : error_code::too_long,
+             std::string(at_least ? "must be at least " : "must be at most ") + std::to_string(bound) +
+                 plural(bound, " character", " characters") + got_suffix(ctx, std::to_string(got)));
+}
+[[gnu::cold]] inline void fail_pattern(decode_context& ctx, std::string_view pattern) {
+    ctx.fail(error_code::pattern_mismatch, "must match the pattern " + std::string(pattern));
+}
+[[gnu::cold]] inline void fail_items(decode_context& ctx, bool at_least, std::size_t bound, std::size_t got) {
+    ctx.fail(at_least ? error_code::too_few_items : error_code::too_many_items,
+             std::string(at_least ? "must have at least " : "must have at most ") + std::to_string(bound) +
+                 plural(bound, " item", " items") + ", got " + std::to_string(got));
+}
+[[gnu::cold]] inline void fail_bound(decode_context& ctx, bool at_least, long long bound, const boost::json::value& v) {
+    ctx.fail(error_code::out_of_range, std::string(at_least ? "must be at least " : "must be at most ") +
+                                           std::to_string(bound) + got_suffix(ctx, number_text(v)));
+}
+
+// minimum and maximum are checked on the JSON number itself, before it is narrowed: see
+// check_bounds_first.
+template<class Rule, class T>
+void check_rule(const T& value, decode_context& ctx) {
+    constexpr int kind = rule_kind<Rule>::value;
+    if constexpr (kind == 2 || kind == 3) {
+        // n bytes of UTF-8 hold between ceil(n/4) and n code points: count only when the byte
+        // length cannot decide.
+        const std::size_t bytes = value.size();
+        if (kind == 2 ? (bytes + 3) / 4 >= Rule::value : bytes <= Rule::value) return;
+        std::size_t len = code_points(value);
+        if (kind == 2 ? len < Rule::value : len > Rule::value) fail_length(ctx, kind == 2, Rule::value, len);
+    } else if constexpr (kind == 6) {
+        if (!pattern_of<Rule>().search(value)) fail_pattern(ctx, Rule::value);
+    } else if constexpr (kind == 7) {
+        if (!matches_format(Rule::value, value)) ctx.fail(error_code::invalid_format, format_phrase(Rule::value));
+    } else if constexpr (kind == 8 || kind == 9) {
+        std::size_t n = value.size();
+        if (kind == 8 ? n < Rule::value : n > Rule::value) fail_items(ctx, kind == 8, Rule::value, n);
+    }
+}
+
+// A JSON number against an integer bound, exactly, whatever its representation. For a double d
+// and an integer b, d < b exactly when floor(d) < b, and d > b exactly when ceil(d) > b; the
+// rounded value is compared as an integer once it is known to fit.
+inline bool number_less(const boost::json::value& v, long long bound) {
+    if (v.is_int64()) return v.get_int64() < bound;
+    if (v.is_uint64()) return bound >= 0 && v.get_uint64() < static_cast<unsigned long long>(bound);
+    double f = std::floor(v.get_double());
+    if (f < -0x1p63) return true;
+    if (f >= 0x1p63) return false;
+    return static_cast<long long>(f) < bound;
+}
+inline bool number_greater(const boost::json::value& v, long long bound) {
+    if (v.is_int64()) return v.get_int64() > bound;
+    if (v.is_uint64()) return bound < 0 || v.get_uint64() > static_cast<unsigned long long>(bound);
+    double c = std::ceil(v.get_double());
+    if (c < -0x1p63) return false;
+    if (c >= 0x1p63) return true;
+    return static_cast<long long>(c) > bound;
+}
+
+// A number outside the field's own bounds is reported with those bounds, even when it would
+// not fit the C++ type either: "must be at most 1000" helps more than the type's range.
+template<class F, class... Rules>
+bool check_bounds_first(const boost::json::value& v, decode_context& ctx) {
+    if constexpr (is_json_integer<F> || is_json_number<F>) {
+        if (!v.is_number()) return true;
+        if (is_json_integer<F> && v.is_double() && std::trunc(v.get_double()) != v.get_double()) return true;
+        bool ok = true;
+        ([&] {
+            if constexpr (rule_kind<Rules>::value == 4 || rule_kind<Rules>::value == 5) {
+                constexpr bool at_least = rule_kind<Rules>::value == 4;
+                if (ok && (at_least ? number_less(v, Rules::value) : number_greater(v, Rules::value))) {
+                    ok = false;
+                    fail_bound(ctx, at_least, Rules::value, v);
+                }
+            }
+        }(), ...);
+        return ok;
+    } else {
+        return true;
+    }
+}
+
+// Length rules run before pattern and format, whatever order they were written in: the pattern
+// then never sees an over-long string and its message never repeats a length error. `before`:
+// the error count before the field's value was read.
+template<class F, class... Rules>
+void check_field_rules(const F& value, decode_context& ctx, std::size_t before) {
+    ((rule_kind<Rules>::value != 6 && rule_kind<Rules>::value != 7 ? check_rule<Rules>(value, ctx) : void()), ...);
+    if (ctx.error_count() != before) return;
+    ((rule_kind<Rules>::value == 6 || rule_kind<Rules>::value == 7 ? check_rule<Rules>(value, ctx) : void()), ...);
+}
+
+template<class F, class... Rules>
+void decode_field(const boost::json::value& v, field<F, Rules...>& out, decode_context& ctx) {
+    std::size_t before = ctx.error_count();
+    if (!check_bounds_first<F, Rules...>(v, ctx)) return;
+    decode_value(v, out.value, ctx);
+    if (ctx.error_count() != before) return;
+    check_field_rules<F, Rules...>(out.value, ctx, before);
+}
+
+// A leaf: a JSON string, number, boolean or null into its C++ type, with a field's rules.
+// Objects and arrays are read by value_reader (detail/value_reader.hpp), which hands each leaf
+// here.
+template<class T>
+void decode_value(const boost::json::value& v, T& out, decode_context& ctx) {
+    if constexpr (field_like<T>) {
+        decode_field(v, static_cast<typename T::warden_field_base&>(out), ctx);
+    } else if constexpr (secret_like<T>) {
+        ctx.enter_secret();
+        decode_value(v, out.reveal(), ctx);
+        ctx.leave_secret();
+    } else if constexpr (std::is_same_v<T, std::string>) {
+        if (!v.is_string()) return fail_type(ctx, "a string", v);
+        out.assign(v.get_string().data(), v.get_string().size());
+    } else if constexpr (std::is_same_v<T, bool>) {
+        if (!v.is_bool()) return fail_type(ctx, "a boolean", v);
+        out = v.get_bool();
+    } else if constexpr (is_json_integer<T>) {
+        decode_integer(v, out, ctx);
+    } else if constexpr (is_json_number<T>) {
+        decode_number(v, out, ctx);
+    } else if constexpr (is_described_enum<T>) {
+        decode_enum(v, out, ctx);
+    } else if constexpr (is_optional<T>::value) {
+        if (v.is_null()) {
+            out.reset();
+            return;
+        }
+        decode_value(v, out.emplace(), ctx);
+    } else {
+        static_assert(!sizeof(T), "warden: decode_value takes leaves only; value_reader reads containers");
+    }
+}
+
+} // namespace warden::detail
+
+#endif
