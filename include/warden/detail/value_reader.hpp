@@ -16,7 +16,6 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
-#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -48,23 +47,24 @@ struct container_ops {
     std::string_view (*unknown_field)() = nullptr; // the message for an undeclared key
 };
 
+// Set whole by open() when its container begins: the reader keeps a stack of them, never cleared.
 struct reader_frame {
-    const container_ops* ops = nullptr;
-    void* target = nullptr;
-    std::uint64_t seen = 0;                   // structs: the members read so far; arrays: the elements
-    std::unique_ptr<std::uint64_t[]> wide{};  // structs of more than 64 members: their bits instead
-    void (*after)(void* outer, decode_context& ctx) = nullptr; // a field's rules, on the whole container
-    void* outer = nullptr;
-    std::size_t errors_before = 0;
-    std::string_view key{}; // structs and maps: the member being read; no data when its spelling is gone
-    int secrets = 0;        // secret<> around the container: its messages never show values
-    bool is_array = false;
+    const container_ops* ops;
+    void* target;
+    std::uint64_t seen;    // structs: the members read so far; arrays: the elements
+    std::uint64_t* wide;   // structs of more than 64 members: their bits instead, until the struct ends
+    void (*after)(void* outer, decode_context& ctx); // a field's rules, on the whole container
+    void* outer;
+    std::size_t errors_before; // with `after`: the errors listed before the container began
+    std::string_view key;  // structs and maps: the member being read; no data when its spelling is gone
+    int secrets;           // secret<> around the container: its messages never show values
+    bool is_array;
 
     void open(const container_ops* o, void* t, bool array) {
         ops = o;
         target = t;
         seen = 0;
-        wide.reset();
+        wide = nullptr;
         after = nullptr;
         outer = nullptr;
         key = {};
@@ -142,9 +142,8 @@ struct member_required<S, L<D...>> {
 };
 
 // Compiled once for all structs: the required members not seen, each at its own path.
-inline void report_missing(const reader_frame& f, decode_context& ctx, const std::string_view* names,
+inline void report_missing(const std::uint64_t* bits, decode_context& ctx, const std::string_view* names,
                            const bool* required, std::size_t n) {
-    const std::uint64_t* bits = f.wide ? f.wide.get() : &f.seen;
     for (std::size_t i = 0; i < n; ++i) {
         if (!required[i] || (bits[i / 64] >> (i % 64) & 1)) continue;
         decode_context::scope at(ctx, names[i]);
@@ -163,7 +162,7 @@ struct typed_struct {
             ops = nullptr;
             return true;
         }
-        std::uint64_t& word = f.wide ? f.wide[i / 64] : f.seen;
+        std::uint64_t& word = bits(f)[i / 64];
         const std::uint64_t bit = std::uint64_t(1) << (i % 64);
         if (word & bit) return false;
         word |= bit;
@@ -178,12 +177,28 @@ struct typed_struct {
         }
         return true;
     }
+    static std::uint64_t* bits(reader_frame& f) {
+        if constexpr (n > 64) return f.wide;
+        else return &f.seen;
+    }
+    static constexpr std::uint64_t required_mask = [] {
+        std::uint64_t m = 0;
+        for (std::size_t i = 0; i < n && i < 64; ++i)
+            if (member_required<S, members>::value[i]) m |= std::uint64_t(1) << i;
+        return m;
+    }();
     static void end(reader_frame& f, decode_context& ctx) {
-        report_missing(f, ctx, member_names<S, members>::value.data(), member_required<S, members>::value.data(), n);
+        if constexpr (n <= 64)
+            if ((f.seen & required_mask) == required_mask) return; // the common case: nothing missing
+        report_missing(bits(f), ctx, member_names<S, members>::value.data(), member_required<S, members>::value.data(), n);
+        if constexpr (n > 64) {
+            delete[] f.wide;
+            f.wide = nullptr;
+        }
     }
     static void open(reader_frame& f, void* t) {
         f.open(&ops, t, false);
-        if constexpr (n > 64) f.wide = std::make_unique<std::uint64_t[]>((n + 63) / 64);
+        if constexpr (n > 64) f.wide = new std::uint64_t[(n + 63) / 64](); // the reader frees it if the struct never ends
     }
     static constexpr container_ops ops{&key, nullptr, &end, &unknown_field_phrase<S>};
 };
@@ -309,7 +324,10 @@ public:
         : ops_(&root), target_(target), ctx_(ctx), from_text_(from_text) {
         ctx_.set_path_prefix({&write_path, this});
     }
-    ~value_reader() { ctx_.set_path_prefix({}); }
+    ~value_reader() {
+        for (std::size_t i = 0; i < depth_; ++i) delete[] frame(i).wide; // the parse stopped inside them
+        ctx_.set_path_prefix({});
+    }
     value_reader(const value_reader&) = delete;
     value_reader& operator=(const value_reader&) = delete;
 
@@ -341,13 +359,14 @@ public:
     }
     step begin(bool array) {
         next_slot();
+        if (depth_ >= near && far_.size() <= depth_ - near) far_.resize(depth_ - near + 1); // deeper than most
         reader_frame& f = frame(depth_);
         if (!ops_->begin(target_, f, array)) {
             path_depth_ = depth_;
             ops_->scalar(target_, array ? boost::json::value(boost::json::array_kind) : boost::json::value(boost::json::object_kind), ctx_);
             return step::skip;
         }
-        f.errors_before = ctx_.error_count();
+        if (f.after) f.errors_before = ctx_.error_count();
         for (int i = 0; i < f.secrets; ++i) ctx_.enter_secret();
         ++depth_;
         if (!unknown_.empty()) std::erase_if(unknown_, [&](const auto& u) { return u.first >= depth_; }); // another object's
@@ -375,11 +394,7 @@ public:
 private:
     static constexpr std::size_t near = 16;
 
-    reader_frame& frame(std::size_t i) {
-        if (i < near) return near_[i];
-        if (far_.size() <= i - near) far_.resize(i - near + 1);
-        return far_[i - near];
-    }
+    reader_frame& frame(std::size_t i) { return i < near ? near_[i] : far_[i - near]; }
     const reader_frame& frame(std::size_t i) const { return i < near ? near_[i] : far_[i - near]; }
 
     // Inside an array, each value goes into a new element.
@@ -410,7 +425,7 @@ private:
     const value_ops* ops_;
     void* target_;
     decode_context& ctx_;
-    std::array<reader_frame, near> near_{};
+    std::array<reader_frame, near> near_; // each set by open() before use
     std::vector<reader_frame> far_;
     std::size_t depth_ = 0;
     std::size_t path_depth_ = 0;
