@@ -34,7 +34,7 @@ struct echo_everything {
     using output = echo_output;
     using policy = warden::policy<warden::read_only>;
     output call(const input& in, warden::context&) const {
-        return {boost::json::serialize(warden::detail::encode_value<true>(in, {}))};
+        return {boost::json::serialize(warden::detail::encode_value(in, {}, true))};
     }
 };
 

@@ -112,22 +112,18 @@ struct field_rules<field<F, Rules...>> {
 };
 
 // decode's answer when a value of the wrong kind (`got`, as kind_phrase says it) comes where T
-// wants another; null into an optional is no error.
+// wants another; null into an optional is no error. The message shows no value, so a secret
+// changes nothing; and a field's rules never run: they apply to strings, numbers and arrays
+// only, and what came is not one of those where one belongs.
 template<class T>
 void wrong_kind(T& out, const char* got, bool null, decode_context& ctx) {
     if constexpr (field_like<T>) {
-        using base = typename T::warden_field_base;
-        auto& f = static_cast<base&>(out);
-        const std::size_t before = ctx.error_count();
-        wrong_kind(f.value, got, null, ctx);
-        if (ctx.error_count() == before) field_rules<base>::check(&f, ctx);
+        wrong_kind(static_cast<typename T::warden_field_base&>(out).value, got, null, ctx);
     } else if constexpr (secret_like<T>) {
-        ctx.enter_secret();
         wrong_kind(out.reveal(), got, null, ctx);
-        ctx.leave_secret();
     } else if constexpr (is_optional<T>::value) {
         if (null) out.reset();
-        else wrong_kind(out.emplace(), got, null, ctx);
+        else fail_kind(ctx, expected_kind<T>(), got);
     } else {
         fail_kind(ctx, expected_kind<T>(), got);
     }
@@ -238,9 +234,22 @@ struct typed_value {
     // Numbers, booleans and null, and containers T does not take. value_reader gives strings to
     // string(), so where T reads strings, objects or arrays, whatever comes here is of the wrong
     // kind. Numbers and booleans go through decode_value itself: every leaf rule is decode's.
+    // Wrappers call the wrapped type's function rather than inline it again (so do string() and
+    // begin()): each type's checks are compiled once.
     static void scalar(void* t, const boost::json::value& v, decode_context& ctx) {
-        if constexpr (reads_container_or_string<T>()) wrong_kind(*static_cast<T*>(t), kind_phrase(v), v.is_null(), ctx);
-        else decode_value(v, *static_cast<T*>(t), ctx);
+        T& out = *static_cast<T*>(t);
+        if constexpr (reads_container_or_string<T>()) {
+            wrong_kind(out, kind_phrase(v), v.is_null(), ctx);
+        } else if constexpr (is_optional<T>::value) {
+            if (v.is_null()) out.reset();
+            else typed_value<typename T::value_type>::scalar(&out.emplace(), v, ctx);
+        } else if constexpr (secret_like<T>) {
+            ctx.enter_secret();
+            typed_value<std::remove_reference_t<decltype(out.reveal())>>::scalar(&out.reveal(), v, ctx);
+            ctx.leave_secret();
+        } else {
+            decode_value(v, out, ctx);
+        }
     }
     // A string, without a JSON value in between.
     static void string(void* t, std::string_view s, decode_context& ctx) {
@@ -342,30 +351,16 @@ public:
         void* target = nullptr;
         if (!f.ops->key(f, k, ops, target)) return step::stop;
         f.key = stable ? k : std::string_view{};
-        if (ops) {
-            ops_ = ops;
-            target_ = target;
-            return step::read;
-        }
-        if (from_text_) {
-            if (!stable) return step::stop;
-            for (const auto& [depth, key] : unknown_)
-                if (depth == depth_ && key == k) return step::stop;
-            unknown_.emplace_back(depth_, k);
-        }
-        path_depth_ = depth_;
-        ctx_.fail(error_code::unknown_field, f.ops->unknown_field());
-        return step::skip;
+        if (!ops) return unknown_key(f, k, stable);
+        ops_ = ops;
+        target_ = target;
+        return step::read;
     }
     step begin(bool array) {
         next_slot();
         if (depth_ >= near && far_.size() <= depth_ - near) far_.resize(depth_ - near + 1); // deeper than most
         reader_frame& f = frame(depth_);
-        if (!ops_->begin(target_, f, array)) {
-            path_depth_ = depth_;
-            ops_->scalar(target_, array ? boost::json::value(boost::json::array_kind) : boost::json::value(boost::json::object_kind), ctx_);
-            return step::skip;
-        }
+        if (!ops_->begin(target_, f, array)) return not_taken(array);
         if (f.after) f.errors_before = ctx_.error_count();
         for (int i = 0; i < f.secrets; ++i) ctx_.enter_secret();
         ++depth_;
@@ -393,6 +388,25 @@ public:
 
 private:
     static constexpr std::size_t near = 16;
+
+    // A key the struct does not declare: decode's error, and its value skipped.
+    [[gnu::cold]] step unknown_key(reader_frame& f, std::string_view k, bool stable) {
+        if (from_text_) {
+            if (!stable) return step::stop;
+            for (const auto& [depth, key] : unknown_)
+                if (depth == depth_ && key == k) return step::stop;
+            unknown_.emplace_back(depth_, k);
+        }
+        path_depth_ = depth_;
+        ctx_.fail(error_code::unknown_field, f.ops->unknown_field());
+        return step::skip;
+    }
+    // An object or array where the type takes none: decode's error, and the container skipped.
+    [[gnu::cold]] step not_taken(bool array) {
+        path_depth_ = depth_;
+        ops_->scalar(target_, array ? boost::json::value(boost::json::array_kind) : boost::json::value(boost::json::object_kind), ctx_);
+        return step::skip;
+    }
 
     reader_frame& frame(std::size_t i) { return i < near ? near_[i] : far_[i - near]; }
     const reader_frame& frame(std::size_t i) const { return i < near ? near_[i] : far_[i - near]; }

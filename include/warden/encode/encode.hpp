@@ -17,15 +17,16 @@ namespace warden {
 
 namespace detail {
 
-// Reveal: secrets as their values, for what never leaves the server (an idempotency fingerprint).
-template<bool Reveal = false, class T>
-boost::json::value encode_value(const T& v, const boost::json::storage_ptr& sp) {
+// reveal: secrets as their values, for what never leaves the server (an idempotency fingerprint).
+// A flag, not a template parameter: an input type is encoded both ways, and compiled once.
+template<class T>
+boost::json::value encode_value(const T& v, const boost::json::storage_ptr& sp, bool reveal = false) {
     WARDEN_ASSERT_SUPPORTED(T);
     if constexpr (field_like<T>) {
-        return encode_value<Reveal>(static_cast<const typename T::warden_field_base&>(v).value, sp);
+        return encode_value(static_cast<const typename T::warden_field_base&>(v).value, sp, reveal);
     } else if constexpr (secret_like<T>) {
-        if constexpr (Reveal) return encode_value<Reveal>(v.reveal(), sp);
-        else return boost::json::value(redacted, sp);
+        if (reveal) return encode_value(v.reveal(), sp, reveal);
+        return boost::json::value(redacted, sp);
     } else if constexpr (std::is_same_v<T, std::string>) {
         return boost::json::value(boost::json::string_view(v), sp);
     } else if constexpr (std::is_same_v<T, bool> || is_json_integer<T> || is_json_number<T>) {
@@ -35,16 +36,16 @@ boost::json::value encode_value(const T& v, const boost::json::storage_ptr& sp) 
     } else if constexpr (is_optional<T>::value) {
         // Reached only for an optional inside a container; members skip empty optionals.
         if (!v) return boost::json::value(nullptr, sp);
-        return encode_value<Reveal>(*v, sp);
+        return encode_value(*v, sp, reveal);
     } else if constexpr (is_vector<T>::value) {
         boost::json::array a(sp);
         a.reserve(v.size());
-        for (const auto& e : v) a.push_back(encode_value<Reveal>(e, sp));
+        for (const auto& e : v) a.push_back(encode_value(e, sp, reveal));
         return a;
     } else if constexpr (is_string_map<T>::value) {
         boost::json::object o(sp);
         o.reserve(v.size());
-        for (const auto& [k, e] : v) o.emplace(k, encode_value<Reveal>(e, sp));
+        for (const auto& [k, e] : v) o.emplace(k, encode_value(e, sp, reveal));
         return o;
     } else if constexpr (is_described_struct<T>) {
         boost::json::object o(sp);
@@ -54,7 +55,7 @@ boost::json::value encode_value(const T& v, const boost::json::storage_ptr& sp) 
             if constexpr (is_optional<std::remove_cvref_t<decltype(m)>>::value) {
                 if (!m) return;
             }
-            o.emplace(d.name, encode_value<Reveal>(m, sp));
+            o.emplace(d.name, encode_value(m, sp, reveal));
         });
         return o;
     }

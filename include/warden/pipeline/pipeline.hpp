@@ -164,7 +164,7 @@ typed_steps steps_of(Tool& tool, const typename Tool::input& in) {
     using P = tool_policy<Tool>;
     using input_type = typename Tool::input;
     typed_steps steps{&tool, &in, P::needs_approval, P::is_mutating,
-                      [](const void* i) -> boost::json::value { return encode_value<true>(*static_cast<const input_type*>(i), {}); },
+                      [](const void* i) -> boost::json::value { return encode_value(*static_cast<const input_type*>(i), {}, true); },
                       [](const void* i) -> boost::json::value { return encode(*static_cast<const input_type*>(i)); },
                       nullptr, nullptr, nullptr,
                       [](void* t, const void* i, context& ctx) {
