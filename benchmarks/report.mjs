@@ -201,8 +201,9 @@ out.push(
     '- **Boost.JSON parse alone**: `boost::json::parse(bytes, ec)` into a `boost::json::value` with the default',
     '  allocator. The cost of reading the bytes, and the 1.0× of every ratio.',
     '- **warden `decode_text`**: the same checks as the next row, in one pass: Boost.JSON\'s parser (`basic_parser`) calls',
-    '  warden back for each key and value, which fill the struct directly, checked by the same rule functions as',
-    '  `decode`. On any error it reads the text again as the next row does, so errors are identical (tests/unit/decode_text_test.cpp).',
+    '  warden\'s decoder (`detail::value_reader`) back for each key and value, which fill the struct directly; `decode`',
+    '  feeds the same decoder from a DOM, so values and errors are identical (tests/unit/decode_text_test.cpp). Only bad',
+    '  syntax, a repeated key or an object or array to skip make it read the text again as the next row does.',
     '- **warden through a DOM**: `warden::parse` (size and depth limits, duplicate-key rejection) then `warden::decode<T>`',
     '  (types, unknown and missing fields, lengths in code points, ranges, `pattern` with warden\'s matcher, `format`,',
     '  enums; every error collected with its JSON Pointer).',
@@ -275,8 +276,8 @@ if (args.pipeline) {
         'arguments are decoded from the bytes (`server::read`) and the store keeps digests of keys and arguments;',
         'the reply is still built as a DOM.', '',
         `A call refused for an unknown field (\`server_invalid\`) costs ${(median('server_invalid') / median('server_bare')).toFixed(2)}× the valid call (\`server_bare\`):`,
-        'the one pass lists the decoder\'s error itself, without reading the message again, and what is left is its',
-        'error reply, a larger DOM than the valid reply.', '');
+        'the one pass lists the decoder\'s errors itself (any of them, not only unknown fields), without reading the',
+        'message again, and what is left is its error reply, a larger DOM than the valid reply.', '');
 }
 
 if (args.allocations) {

@@ -238,3 +238,39 @@ TEST_CASE("decode_text: a struct of more than 64 members, in one pass", "[decode
     dt::same_answer<dt::wide>(twice);
     CHECK(!warden::decode_text<dt::wide>(twice));
 }
+
+namespace dt {
+// Arrays nested deeper than the reader's first 16 frames.
+template<int N> struct nested { using type = std::vector<typename nested<N - 1>::type>; };
+template<> struct nested<0> { using type = warden::integer<0, 9>; };
+struct deep {
+    nested<20>::type v;
+};
+BOOST_DESCRIBE_STRUCT(deep, (), (v))
+} // namespace dt
+
+TEST_CASE("decode_text: arrays nested deeper than the reader's first frames, in one pass and through a DOM", "[decode_text]") {
+    const std::string open(20, '['), close(20, ']');
+    const std::string good = R"({"v":)" + open + "7" + close + "}";
+    CHECK(dt::one_pass<dt::deep>(good) == warden::detail::text_outcome::decoded);
+    dt::same_answer<dt::deep>(good);
+    auto ok = warden::decode_text<dt::deep>(good);
+    REQUIRE(ok);
+    CHECK(boost::json::serialize(warden::encode(*ok)) == good);
+
+    const std::string bad = R"({"v":)" + open + "1,10,2" + close + "}";
+    CHECK(dt::one_pass<dt::deep>(bad) == warden::detail::text_outcome::refused);
+    dt::same_answer<dt::deep>(bad);
+    auto refused = warden::decode_text<dt::deep>(bad);
+    REQUIRE(!refused);
+    REQUIRE(refused.errors().size() == 1);
+    std::string path = "/v";
+    for (int i = 0; i < 19; ++i) path += "/0";
+    path += "/1";
+    CHECK(refused.errors()[0].path == path);
+    auto parsed = warden::parse(bad);
+    REQUIRE(parsed);
+    auto via_dom = warden::decode<dt::deep>(*parsed);
+    REQUIRE(!via_dom);
+    CHECK(via_dom.errors()[0].path == path);
+}
