@@ -5,8 +5,8 @@
 // DOM: the parser's events go to decode's own reader (detail/value_reader.hpp), which fills T and
 // lists decode's errors. Its answer is the same as theirs. What the one pass cannot answer alone
 // (bad syntax and repeated keys, which are parse's to report; an object or array skipped, where
-// a key could repeat unseen; an error's path through a key the parser gave in pieces) stops it,
-// and the text is read again the slow way, parse then decode.
+// a key could repeat unseen; an error's path through a key the parser did not leave in the text,
+// given in pieces or unescaped) stops it, and the text is read again the slow way, parse then decode.
 
 #include <warden/decode/decode.hpp>
 #include <warden/decode/parse.hpp>
