@@ -287,3 +287,34 @@ TEST_CASE("decode_text: containers nested deeper than the reader's first frames,
     REQUIRE(!via_dom);
     CHECK(warden::to_json(via_dom.errors()) == warden::to_json(refused.errors()));
 }
+
+namespace dt {
+struct switches {
+    std::vector<bool> on;
+    std::optional<std::vector<bool>> spare;
+};
+BOOST_DESCRIBE_STRUCT(switches, (), (on, spare))
+} // namespace dt
+
+TEST_CASE("decode_text: std::vector<bool>, whose elements have no address, both ways", "[decode_text]") {
+    const std::string good = R"({"on":[true,false,true,true],"spare":[]})";
+    CHECK(dt::one_pass<dt::switches>(good) == warden::detail::text_outcome::decoded);
+    dt::same_answer<dt::switches>(good);
+    auto ok = warden::decode_text<dt::switches>(good);
+    REQUIRE(ok);
+    CHECK(ok->on == std::vector<bool>{true, false, true, true});
+    REQUIRE(ok->spare);
+    CHECK(ok->spare->empty());
+    CHECK(boost::json::serialize(warden::encode(*ok)) == good);
+
+    const std::string bad = R"({"on":[true,1,null,"x",[false]]})";
+    dt::same_answer<dt::switches>(bad);
+    auto parsed = warden::parse(bad);
+    REQUIRE(parsed);
+    auto refused = warden::decode<dt::switches>(*parsed);
+    REQUIRE(!refused);
+    REQUIRE(refused.errors().size() == 4);
+    CHECK(refused.errors()[0].path == "/on/1");
+    CHECK(refused.errors()[3].path == "/on/4");
+    CHECK(refused.errors()[3].message == "/on/4: must be a boolean, got an array");
+}

@@ -59,6 +59,7 @@ struct reader_frame {
     std::string_view key;  // structs and maps: the member being read; no data when its spelling is gone
     int secrets;           // secret<> around the container: its messages never show values
     bool is_array;
+    bool scratch;          // std::vector<bool>: the element being read, which has no address of its own
 
     void open(const container_ops* o, void* t, bool array) {
         ops = o;
@@ -213,6 +214,25 @@ struct typed_vector {
         ops = &typed_value<typename V::value_type>::ops;
     }
     static constexpr container_ops ops{nullptr, &element, &no_missing, nullptr};
+};
+
+// std::vector<bool> packs its elements: each is read into the frame's scratch, and stored when
+// the next one begins or the array ends.
+template<class A>
+struct typed_vector<std::vector<bool, A>> {
+    static void store(reader_frame& f) {
+        auto& out = *static_cast<std::vector<bool, A>*>(f.target);
+        if (!out.empty()) out.back() = f.scratch;
+    }
+    static void element(reader_frame& f, const value_ops*& ops, void*& target) {
+        store(f);
+        static_cast<std::vector<bool, A>*>(f.target)->push_back(false);
+        f.scratch = false;
+        target = &f.scratch;
+        ops = &typed_value<typename std::vector<bool, A>::value_type>::ops;
+    }
+    static void end(reader_frame& f, decode_context&) { store(f); }
+    static constexpr container_ops ops{nullptr, &element, &end, nullptr};
 };
 
 template<class M>
