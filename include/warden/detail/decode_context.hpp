@@ -130,11 +130,7 @@ public:
 
     void fail(error_code code, std::string_view what) {
         if (full()) return;
-        fail_at(pointer(), code, what);
-    }
-    // The same, at a path given whole.
-    void fail_at(std::string where, error_code code, std::string_view what) {
-        if (full()) return;
+        std::string where = pointer();
         if (errors_.size() + 1 == max_errors_) {
             errors_.push_back({where, error_code::too_many_errors,
                                (where.empty() ? std::string("(root)") : where) +

@@ -1,9 +1,9 @@
 #ifndef WARDEN_DETAIL_DECODE_LEAF_HPP
 #define WARDEN_DETAIL_DECODE_LEAF_HPP
 
-// The strict decoder's leaves: one JSON string, number, boolean or null into its C++ type, checked
-// against the field's rules, every problem listed with its message. Objects and arrays are
-// value_reader's (detail/value_reader.hpp), which calls these for what they hold.
+// The strict decoder's leaves: a JSON number, boolean or null into its C++ type, the rules of
+// fields (strings' included), and the messages of every problem. Strings, objects and arrays are
+// read by value_reader (detail/value_reader.hpp), which calls these for what they hold.
 
 #include <warden/decode/error.hpp>
 #include <warden/detail/decode_context.hpp>
@@ -121,22 +121,6 @@ inline void append_names(std::string& out, const std::string_view* names, std::s
     append_names(what, names, n);
     if (!ctx.in_secret()) what += "; got " + quote_for_message(got);
     ctx.fail(error_code::not_in_enum, what);
-}
-
-template<class E>
-void decode_enum(const boost::json::value& v, E& out, decode_context& ctx) {
-    if (!v.is_string()) return fail_type(ctx, "a string", v);
-    std::string_view s = v.get_string();
-    bool found = false;
-    boost::mp11::mp_for_each<boost::describe::describe_enumerators<E>>([&](auto e) {
-        if (!found && s == e.name) {
-            out = e.value;
-            found = true;
-        }
-    });
-    if (found) return;
-    constexpr auto& names = enumerator_names<E, boost::describe::describe_enumerators<E>>::value;
-    fail_enum(ctx, names.data(), names.size(), s);
 }
 
 template<class T, class L> struct member_names;
@@ -291,9 +275,9 @@ void decode_field(const boost::json::value& v, field<F, Rules...>& out, decode_c
     check_field_rules<F, Rules...>(out.value, ctx, before);
 }
 
-// A leaf: a JSON string, number, boolean or null into its C++ type, with a field's rules.
-// Objects and arrays are read by value_reader (detail/value_reader.hpp), which hands each leaf
-// here.
+// A number, boolean or null into a number or boolean type (in a field, a secret or an optional),
+// with a field's rules. value_reader reads strings itself (typed_value::string) and hands every
+// other value here only where the type reads numbers or booleans.
 template<class T>
 void decode_value(const boost::json::value& v, T& out, decode_context& ctx) {
     if constexpr (field_like<T>) {
@@ -302,9 +286,6 @@ void decode_value(const boost::json::value& v, T& out, decode_context& ctx) {
         ctx.enter_secret();
         decode_value(v, out.reveal(), ctx);
         ctx.leave_secret();
-    } else if constexpr (std::is_same_v<T, std::string>) {
-        if (!v.is_string()) return fail_type(ctx, "a string", v);
-        out.assign(v.get_string().data(), v.get_string().size());
     } else if constexpr (std::is_same_v<T, bool>) {
         if (!v.is_bool()) return fail_type(ctx, "a boolean", v);
         out = v.get_bool();
@@ -312,8 +293,6 @@ void decode_value(const boost::json::value& v, T& out, decode_context& ctx) {
         decode_integer(v, out, ctx);
     } else if constexpr (is_json_number<T>) {
         decode_number(v, out, ctx);
-    } else if constexpr (is_described_enum<T>) {
-        decode_enum(v, out, ctx);
     } else if constexpr (is_optional<T>::value) {
         if (v.is_null()) {
             out.reset();
@@ -321,7 +300,7 @@ void decode_value(const boost::json::value& v, T& out, decode_context& ctx) {
         }
         decode_value(v, out.emplace(), ctx);
     } else {
-        static_assert(!sizeof(T), "warden: decode_value takes leaves only; value_reader reads containers");
+        static_assert(!sizeof(T), "decode_value reads numbers and booleans; value_reader reads the rest");
     }
 }
 

@@ -254,8 +254,6 @@ struct typed_value {
     // Numbers, booleans and null, and containers T does not take. value_reader gives strings to
     // string(), so where T reads strings, objects or arrays, whatever comes here is of the wrong
     // kind. Numbers and booleans go through decode_value itself: every leaf rule is decode's.
-    // Wrappers call the wrapped type's function rather than inline it again (so do string() and
-    // begin()): each type's checks are compiled once.
     static void scalar(void* t, const boost::json::value& v, decode_context& ctx) {
         T& out = *static_cast<T*>(t);
         if constexpr (reads_container_or_string<T>()) {
@@ -360,7 +358,7 @@ public:
     value_reader(const value_reader&) = delete;
     value_reader& operator=(const value_reader&) = delete;
 
-    // A path ran through a key the parser gave in pieces: its errors cannot be written.
+    // A path ran through a key the parser did not leave in the text: its errors cannot be written.
     bool lost() const noexcept { return lost_; }
     bool full() const noexcept { return ctx_.full(); }
 
@@ -377,8 +375,9 @@ public:
         return step::read;
     }
     step begin(bool array) {
-        next_slot();
+        // Grown first: an element's target may be a frame's own scratch (std::vector<bool>).
         if (depth_ >= near && far_.size() <= depth_ - near) far_.resize(depth_ - near + 1); // deeper than most
+        next_slot();
         reader_frame& f = frame(depth_);
         if (!ops_->begin(target_, f, array)) return not_taken(array);
         if (f.after) f.errors_before = ctx_.error_count();
