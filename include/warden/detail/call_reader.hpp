@@ -23,19 +23,6 @@
 
 namespace warden::detail {
 
-// How the reader makes and fills one input type.
-struct input_decoder {
-    const value_ops* ops;
-    const void* type;
-    void* (*make)();
-    void (*destroy)(void*) noexcept;
-};
-
-template<class Input>
-inline constexpr input_decoder input_decoder_for{
-    &typed_value<Input>::ops, &type_tag<Input>, []() -> void* { return new Input{}; },
-    [](void* p) noexcept { delete static_cast<Input*>(p); }};
-
 // Lookup: const input_decoder* (std::string_view tool name), null for a tool it does not know.
 template<class Lookup>
 class call_handler : public parser_limits {

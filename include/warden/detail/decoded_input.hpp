@@ -6,6 +6,7 @@
 // when the arguments had only unknown fields wrong. Its type is checked where it is used: a tool
 // replaced while the call waited cannot be handed the wrong input.
 
+#include <warden/decode/decode.hpp>
 #include <warden/decode/error.hpp>
 
 #include <utility>
@@ -48,8 +49,9 @@ public:
     bool refused() const noexcept { return !errors_.empty(); }
 
     // Decode's errors for the arguments, if they were refused as a T's.
-    template<class T> const std::vector<error>* errors_for() const noexcept {
-        return !errors_.empty() && type_ == &type_tag<T> ? &errors_ : nullptr;
+    template<class T> const std::vector<error>* errors_for() const noexcept { return errors_for(&type_tag<T>); }
+    const std::vector<error>* errors_for(const void* type) const noexcept {
+        return !errors_.empty() && type_ == type ? &errors_ : nullptr;
     }
 
     // The arguments were refused: the errors replace the input.
@@ -69,6 +71,32 @@ private:
     void (*destroy_)(void*) noexcept = nullptr;
     std::vector<error> errors_;
 };
+
+// How to make, fill and destroy one input type, without naming it: what server::read and the
+// pipeline's decode stage need, one table per input type.
+struct input_decoder {
+    const value_ops* ops;
+    const void* type;
+    void* (*make)();
+    void (*destroy)(void*) noexcept;
+};
+
+template<class Input>
+inline constexpr input_decoder input_decoder_for{
+    &typed_value<Input>::ops, &type_tag<Input>, []() -> void* { return new Input{}; },
+    [](void* p) noexcept { delete static_cast<Input*>(p); }};
+
+// decode<Input> on a parsed value, through the table: compiled once, not once per input type.
+inline decoded_input decode_input(const input_decoder& d, const boost::json::value& v) {
+    decoded_input out(d.make(), d.type, d.destroy);
+    decode_context ctx(decode_options{}.max_errors);
+    {
+        value_reader reader(*d.ops, out.get(), ctx, false);
+        read_value(v, reader);
+    }
+    if (ctx.error_count() != 0) out.refuse(ctx.take_errors());
+    return out;
+}
 
 } // namespace warden::detail
 

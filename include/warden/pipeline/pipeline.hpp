@@ -143,14 +143,23 @@ inline boost::json::object refuse(trace_record& trace, std::string_view stage, s
     return tool_error_result(r.code, r.message, r.details);
 }
 
-// What the stages after authorization need from the tool's types, as functions of the decoded
-// input. Those stages are compiled once for all tools, not once per tool; only these small
-// functions are per tool. A null function is a feature the tool does not have.
+// The decode stage's refusal: every issue, for the model to fix.
+inline boost::json::object refuse_arguments(trace_record& trace, const std::vector<error>& errors) {
+    trace.decide("decode", "deny", std::to_string(errors.size()) + " issue(s)");
+    trace.outcome = "invalid_arguments";
+    return invalid_arguments_result(errors);
+}
+
+// What the stages need from the tool's types, as functions of the tool and its input passed
+// without their types. The stages are compiled once for all tools, not once per tool; only these
+// small functions are per tool, in one constant table per tool (steps_of). A null function is a
+// feature the tool does not have.
 struct typed_steps {
-    void* tool;
-    const void* input;
+    const input_decoder* decoder; // the input's type, and decode on a parsed value
     bool needs_approval;
     bool mutating;
+    std::optional<tool_error> (*validate)(const void* tool, const void* in, context& ctx);
+    decision (*authorize)(const void* tool, const void* in, const principal& caller);
     boost::json::value (*exact)(const void* in);           // the input as JSON, secrets included
     boost::json::value (*redacted)(const void* in);        // the input as JSON, secrets redacted
     std::string (*preview)(const void* tool, const void* in);
@@ -160,16 +169,24 @@ struct typed_steps {
 };
 
 template<class Tool>
-typed_steps steps_of(Tool& tool, const typename Tool::input& in) {
+constexpr typed_steps make_steps() {
     using P = tool_policy<Tool>;
     using input_type = typename Tool::input;
-    typed_steps steps{&tool, &in, P::needs_approval, P::is_mutating,
+    typed_steps steps{&input_decoder_for<input_type>, P::needs_approval, P::is_mutating, nullptr, nullptr,
                       [](const void* i) -> boost::json::value { return encode_value(*static_cast<const input_type*>(i), {}, true); },
                       [](const void* i) -> boost::json::value { return encode(*static_cast<const input_type*>(i)); },
                       nullptr, nullptr, nullptr,
                       [](void* t, const void* i, context& ctx) {
                           return run_handler(*static_cast<Tool*>(t), *static_cast<const input_type*>(i), ctx);
                       }};
+    if constexpr (has_validate<Tool>)
+        steps.validate = [](const void* t, const void* i, context& ctx) {
+            return static_cast<const Tool*>(t)->validate(*static_cast<const input_type*>(i), ctx);
+        };
+    if constexpr (has_authorize<Tool>)
+        steps.authorize = [](const void* t, const void* i, const principal& caller) {
+            return static_cast<const Tool*>(t)->authorize(*static_cast<const input_type*>(i), caller);
+        };
     if constexpr (has_preview<Tool>)
         steps.preview = [](const void* t, const void* i) -> std::string {
             return std::string(static_cast<const Tool*>(t)->preview(*static_cast<const input_type*>(i)));
@@ -183,20 +200,62 @@ typed_steps steps_of(Tool& tool, const typename Tool::input& in) {
     return steps;
 }
 
-// Your stages, the rate limit, approval, idempotency, the handler under its deadline, and the
-// sanitized result: everything after authorization.
-inline boost::json::object run_after_authorize(std::string_view name, const policy_summary& summary, pipeline_call call,
-                                               const typed_steps& steps, bool decoded_ahead) {
+template<class Tool>
+inline constexpr typed_steps steps_of = make_steps<Tool>();
+
+// Every stage of one call, in order, for the tool `steps` describes.
+inline boost::json::object run_steps(std::string_view name, const typed_steps& steps, void* tool,
+                                     const policy_summary& summary, pipeline_call call) {
     auto& trace = call.trace;
     auto& ctx = call.ctx;
     const auto& options = call.options;
     const principal& caller = ctx.caller();
+    if (trace.enabled) trace.stages.reserve(8);
+
+    // decode: the strict decoder; every issue goes back to the model. The server may have done
+    // it already, from the message's bytes.
+    const input_decoder& decoder = *steps.decoder;
+    const bool decoded_ahead = call.decoded && call.decoded->type() == decoder.type && call.decoded->get();
+    const std::vector<error>* errors = call.decoded ? call.decoded->errors_for(decoder.type) : nullptr;
+    decoded_input decoded_here;
+    if (!decoded_ahead && !errors) {
+        decoded_here = decode_input(decoder, call.arguments);
+        errors = decoded_here.errors_for(decoder.type);
+    }
+    if (errors) return refuse_arguments(trace, *errors);
+    const void* in = decoded_ahead ? call.decoded->get() : decoded_here.get();
+    if (trace.enabled) trace.arguments = steps.redacted(in);
+    trace.decide("decode", "allow");
+
+    // validate: what a schema cannot say.
+    if (steps.validate) {
+        if (auto problem = steps.validate(tool, in, ctx)) return refuse(trace, "validate", "deny", {problem->code(), problem->what()});
+        trace.decide("validate", "allow");
+    }
+
+    // authorize: required scopes, then the tool's own policy check. The model learns which policy
+    // refused, not what the caller may not see.
+    for (const auto& scope : summary.scopes)
+        if (!caller.has_scope(scope))
+            return refuse(trace, "authorize", "deny",
+                          {"forbidden", "This tool needs the scope " + scope + ", which the caller does not have.",
+                           {{"policy", "required_scope"}, {"scope", scope}}});
+    if (steps.authorize) {
+        decision d = steps.authorize(tool, in, caller);
+        if (!d) {
+            trace.decide("authorize", "deny", d.policy() + ": " + d.reason());
+            trace.outcome = "forbidden";
+            return tool_error_result("forbidden", "Refused by the policy " + d.policy() + ": " + d.reason(),
+                                     {{"policy", d.policy()}});
+        }
+    }
+    trace.decide("authorize", "allow");
 
     // Your stages.
     if (!options.stages.empty()) {
         // Stages see the arguments as JSON: as sent, or (when decoded ahead) as the input holds them.
         boost::json::value from_input;
-        if (decoded_ahead) from_input = steps.exact(steps.input);
+        if (decoded_ahead) from_input = steps.exact(in);
         call_info info(name, summary, decoded_ahead ? from_input : call.arguments, ctx, trace);
         for (const auto& st : options.stages) {
             if (auto r = st->check(info)) return refuse(trace, st->name(), "deny", *r);
@@ -221,8 +280,8 @@ inline boost::json::object run_after_authorize(std::string_view name, const poli
 
     // approval: a human sees the preview and says yes, or nothing runs.
     if (steps.needs_approval) {
-        const boost::json::value redacted = trace.enabled ? trace.arguments : steps.redacted(steps.input);
-        std::string preview = steps.preview ? steps.preview(steps.tool, steps.input)
+        const boost::json::value redacted = trace.enabled ? trace.arguments : steps.redacted(in);
+        std::string preview = steps.preview ? steps.preview(tool, in)
                                             : "Run " + std::string(name) + " with " + boost::json::serialize(redacted);
         approval_answer answer = approval_answer::unavailable;
         std::string via = "none";
@@ -263,7 +322,7 @@ inline boost::json::object run_after_authorize(std::string_view name, const poli
     const bool deduplicated = steps.mutating && options.idempotency; // no store: idempotency is off
     if (deduplicated) {
         std::optional<std::string> given;
-        if (steps.key_field) given = steps.key_field(steps.input);
+        if (steps.key_field) given = steps.key_field(in);
         if (!given && call.meta)
             if (const auto* k = call.meta->if_contains(idempotency_meta_key)) {
                 auto checked = decode<idempotency_key>(*k); // the same rules as an idempotency_key field
@@ -273,11 +332,11 @@ inline boost::json::object run_after_authorize(std::string_view name, const poli
                                    "The idempotency key in _meta must be 1 to 128 characters of A-Z a-z 0-9 . _ : -"});
                 given = std::string(**checked);
             }
-        if (!given && steps.key_function) given = steps.key_function(steps.tool, steps.input);
+        if (!given && steps.key_function) given = steps.key_function(tool, in);
         call.details.idempotency_key = given.value_or("");
         key = scoped_key(caller.tenant, name, call.details.idempotency_key);
         // The exact arguments, secrets included: it never leaves the store.
-        std::string fingerprint = boost::json::serialize(steps.exact(steps.input));
+        std::string fingerprint = boost::json::serialize(steps.exact(in));
         auto claim = options.idempotency->begin(key, fingerprint, ctx.deadline());
         switch (claim.kind) {
         case idempotency_claim::replay: {
@@ -303,7 +362,7 @@ inline boost::json::object run_after_authorize(std::string_view name, const poli
     boost::json::object result;
     bool succeeded = false;
     try {
-        result = steps.run(steps.tool, steps.input, ctx);
+        result = steps.run(tool, in, ctx);
         succeeded = true;
     } catch (const tool_error& e) {
         result = tool_error_result(e.code(), e.what());
@@ -348,63 +407,11 @@ inline boost::json::object run_after_authorize(std::string_view name, const poli
 
 } // namespace detail
 
-// Runs one call of `tool` through the stages and returns its CallToolResult. The stages that
-// need the tool's types (decode, validate, authorize) are here; the rest is compiled once, in
-// detail::run_after_authorize.
+// Runs one call of `tool` through the stages and returns its CallToolResult.
 template<class Tool>
     requires runnable_tool<Tool>
 boost::json::object run_pipeline(Tool& tool, const policy_summary& summary, pipeline_call call) {
-    auto& trace = call.trace;
-    auto& ctx = call.ctx;
-    if (trace.enabled) trace.stages.reserve(8);
-
-    // decode: the strict decoder; every issue goes back to the model. The server may have done
-    // it already, from the message's bytes.
-    using input_type = typename Tool::input;
-    const input_type* in = call.decoded ? call.decoded->template as<input_type>() : nullptr;
-    const bool decoded_ahead = in != nullptr;
-    std::optional<input_type> decoded_here;
-    auto refuse_arguments = [&](const std::vector<error>& errors) {
-        trace.decide("decode", "deny", std::to_string(errors.size()) + " issue(s)");
-        trace.outcome = "invalid_arguments";
-        return invalid_arguments_result(errors);
-    };
-    if (const auto* errors = call.decoded ? call.decoded->template errors_for<input_type>() : nullptr)
-        return refuse_arguments(*errors);
-    if (!in) {
-        auto r = decode<input_type>(call.arguments);
-        if (!r) return refuse_arguments(r.errors());
-        in = &decoded_here.emplace(std::move(*r));
-    }
-    if (trace.enabled) trace.arguments = encode(*in); // secrets redacted
-    trace.decide("decode", "allow");
-
-    // validate: what a schema cannot say.
-    if constexpr (detail::has_validate<Tool>) {
-        if (auto problem = tool.validate(*in, ctx))
-            return detail::refuse(trace, "validate", "deny", {problem->code(), problem->what()});
-        trace.decide("validate", "allow");
-    }
-
-    // authorize: required scopes, then the tool's own policy check. The model learns which policy
-    // refused, not what the caller may not see.
-    for (const auto& scope : summary.scopes)
-        if (!ctx.caller().has_scope(scope))
-            return detail::refuse(trace, "authorize", "deny",
-                                  {"forbidden", "This tool needs the scope " + scope + ", which the caller does not have.",
-                                   {{"policy", "required_scope"}, {"scope", scope}}});
-    if constexpr (detail::has_authorize<Tool>) {
-        decision d = tool.authorize(*in, ctx.caller());
-        if (!d) {
-            trace.decide("authorize", "deny", d.policy() + ": " + d.reason());
-            trace.outcome = "forbidden";
-            return tool_error_result("forbidden", "Refused by the policy " + d.policy() + ": " + d.reason(),
-                                     {{"policy", d.policy()}});
-        }
-    }
-    trace.decide("authorize", "allow");
-
-    return detail::run_after_authorize(Tool::name, summary, call, detail::steps_of(tool, *in), decoded_ahead);
+    return detail::run_steps(Tool::name, detail::steps_of<Tool>, &tool, summary, call);
 }
 
 } // namespace warden
