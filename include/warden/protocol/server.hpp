@@ -125,19 +125,14 @@ public:
         static_assert(runnable_tool<Tool>, "warden: a served tool needs output call(const input&, warden::context&) "
                                            "(or one returning warden::tool_result<output>; tool_result<void> when "
                                            "the output is void)");
-        auto shared = std::make_shared<Tool>(std::move(tool));
         auto e = std::make_shared<entry>();
         e->name = std::string(Tool::name);
         e->definition = tool_definition<Tool>();
         e->timeout = tool_policy<Tool>::timeout().value_or(options_.default_timeout);
         e->policy = detail::summarize_policy<Tool>();
-        e->decoder = &detail::input_decoder_for<typename Tool::input>;
-        e->call = [shared](const policy_summary& policy, pipeline_call call) { return run_pipeline(*shared, policy, call); };
-        change("notifications/tools/list_changed", [&](catalog& c) {
-            if (c.by_name.count(e->name)) throw std::logic_error("warden: a tool named " + e->name + " is already registered");
-            c.by_name.emplace(e->name, c.tools.size());
-            c.tools.push_back(std::move(e));
-        });
+        e->steps = &detail::steps_of<Tool>;
+        e->instance = {new Tool(std::move(tool)), [](void* p) { delete static_cast<Tool*>(p); }};
+        add_tool(std::move(e));
     }
 
     // Withdraws a tool; calls already running finish. False when there was none of that name.
@@ -213,7 +208,7 @@ public:
             auto lookup = [&](std::string_view name) -> const detail::input_decoder* {
                 if (!cat) cat = snapshot();
                 auto it = cat->by_name.find(name);
-                return it == cat->by_name.end() ? nullptr : cat->tools[it->second]->decoder;
+                return it == cat->by_name.end() ? nullptr : cat->tools[it->second]->steps->decoder;
             };
             try {
                 if (auto m = detail::read_call(text, options_.limits, lookup)) return std::move(*m);
@@ -276,8 +271,8 @@ private:
         boost::json::object definition;
         std::chrono::milliseconds timeout{};
         policy_summary policy;
-        const detail::input_decoder* decoder = nullptr; // how server::read fills the tool's input
-        std::function<boost::json::object(const policy_summary&, pipeline_call)> call;
+        const detail::typed_steps* steps = nullptr; // the tool's types, for the pipeline and server::read
+        std::unique_ptr<void, void (*)(void*)> instance{nullptr, nullptr}; // the tool
     };
     struct resource_entry {
         resource info;
@@ -311,6 +306,15 @@ private:
     std::shared_ptr<const catalog> snapshot() const {
         std::lock_guard lock(catalog_mutex_);
         return catalog_;
+    }
+
+    // add's part that does not depend on the tool's type, compiled once.
+    void add_tool(std::shared_ptr<entry> e) {
+        change("notifications/tools/list_changed", [&](catalog& c) {
+            if (c.by_name.count(e->name)) throw std::logic_error("warden: a tool named " + e->name + " is already registered");
+            c.by_name.emplace(e->name, c.tools.size());
+            c.tools.push_back(std::move(e));
+        });
     }
 
     // Applies an edit to a copy of the catalog, swaps it in and tells the open sessions. An edit
@@ -466,7 +470,7 @@ private:
                                        "unknown tool: " + std::string(name->get_string()));
         const entry& tool = *cat.tools[it->second];
         // Read for a tool of that name that has since been replaced by one with another input.
-        if (decoded && decoded.type() != tool.decoder->type)
+        if (decoded && decoded.type() != tool.steps->decoder->type)
             return jsonrpc::make_error(id, jsonrpc::error_code::invalid_params,
                                        "the tool " + tool.name + " changed while this call waited; call it again");
         static const boost::json::value no_arguments = boost::json::object{};
@@ -495,7 +499,7 @@ private:
         context ctx(s.caller(), deadline, call.source.get_token(), &reporter, &details);
         boost::json::object result;
         try {
-            result = tool.call(tool.policy, {args ? *args : no_arguments, decoded ? &decoded : nullptr, meta_object, ctx, details, trace, options_.pipeline, limiter_});
+            result = detail::run_steps(tool.name, *tool.steps, tool.instance.get(), tool.policy, {args ? *args : no_arguments, decoded ? &decoded : nullptr, meta_object, ctx, details, trace, options_.pipeline, limiter_});
         } catch (...) {
             // A stage or store failed: nothing of it reaches the model but the trace id.
             if (trace.trace_id.empty()) trace.trace_id = trace_id_for(meta_object);
