@@ -203,6 +203,29 @@ TEST_CASE("enums decode from their names only", "[decode]") {
     CHECK(r.errors()[0].message == "/priority: must be one of low, normal, high; got \"urgent\"");
 }
 
+namespace rule_order {
+struct both {
+    warden::field<std::string, warden::format<"email">, warden::pattern<"^x">, warden::max_length<12>> format_first;
+    warden::field<std::string, warden::pattern<"^x">, warden::max_length<12>, warden::format<"email">> pattern_first;
+};
+BOOST_DESCRIBE_STRUCT(both, (), (format_first, pattern_first))
+} // namespace rule_order
+
+// One function reads every string field, with the field's rules as values: the errors still
+// come in the order the field lists its pattern and format, after any length error.
+TEST_CASE("a pattern and a format on one field are checked in the order written", "[decode]") {
+    auto r = decode_text<rule_order::both>(R"({"format_first":"abc","pattern_first":"abc"})");
+    REQUIRE(!r);
+    CHECK(codes(r.errors()) ==
+          std::vector<std::string>{"invalid_format", "pattern_mismatch", "pattern_mismatch", "invalid_format"});
+    CHECK(r.errors()[0].path == "/format_first");
+    CHECK(r.errors()[3].path == "/pattern_first");
+    auto only_length = decode_text<rule_order::both>(R"({"format_first":"abcdefghijklm","pattern_first":"x@y.co"})");
+    REQUIRE(!only_length);
+    CHECK(codes(only_length.errors()) == std::vector<std::string>{"too_long"});
+    CHECK(decode_text<rule_order::both>(R"({"format_first":"x@y.co","pattern_first":"x@y.co"})"));
+}
+
 TEST_CASE("patterns, formats and item counts", "[decode]") {
     auto base = [](std::string items, std::string email = "a@b.co") {
         return decode_text<shop::order>(R"({"orderId":"o","customerEmail":")" + email +

@@ -191,26 +191,10 @@ inline const char* plural(std::size_t n, const char* one, const char* many) { re
                                            std::to_string(bound) + got_suffix(ctx, number_text(v)));
 }
 
-// minimum and maximum are checked on the JSON number itself, before it is narrowed: see
-// check_bounds_first.
-template<class Rule, class T>
-void check_rule(const T& value, decode_context& ctx) {
-    constexpr int kind = rule_kind<Rule>::value;
-    if constexpr (kind == 2 || kind == 3) {
-        // n bytes of UTF-8 hold between ceil(n/4) and n code points: count only when the byte
-        // length cannot decide.
-        const std::size_t bytes = value.size();
-        if (kind == 2 ? (bytes + 3) / 4 >= Rule::value : bytes <= Rule::value) return;
-        std::size_t len = code_points(value);
-        if (kind == 2 ? len < Rule::value : len > Rule::value) fail_length(ctx, kind == 2, Rule::value, len);
-    } else if constexpr (kind == 6) {
-        if (!pattern_of<Rule>().search(value)) fail_pattern(ctx, Rule::value);
-    } else if constexpr (kind == 7) {
-        if (!matches_format(Rule::value, value)) ctx.fail(error_code::invalid_format, format_phrase(Rule::value));
-    } else if constexpr (kind == 8 || kind == 9) {
-        std::size_t n = value.size();
-        if (kind == 8 ? n < Rule::value : n > Rule::value) fail_items(ctx, kind == 8, Rule::value, n);
-    }
+// A vector field's item counts, once the array is read whole.
+inline void check_items(std::size_t n, decode_context& ctx, std::size_t min_items, std::size_t max_items) {
+    if (n < min_items) fail_items(ctx, true, min_items, n);
+    else if (n > max_items) fail_items(ctx, false, max_items, n);
 }
 
 // A JSON number against an integer bound, exactly, whatever its representation. For a double d
@@ -233,46 +217,83 @@ inline bool number_greater(const boost::json::value& v, long long bound) {
     return static_cast<long long>(c) > bound;
 }
 
-// A number outside the field's own bounds is reported with those bounds, even when it would
-// not fit the C++ type either: "must be at most 1000" helps more than the type's range.
+// A number field's bounds as values, so that one function checks every field's.
+struct number_bounds {
+    bool integer;  // the field holds an integer type
+    bool has_minimum, has_maximum;
+    long long minimum, maximum;
+};
+
 template<class F, class... Rules>
-bool check_bounds_first(const boost::json::value& v, decode_context& ctx) {
-    if constexpr (is_json_integer<F> || is_json_number<F>) {
-        if (!v.is_number()) return true;
-        if (is_json_integer<F> && v.is_double() && std::trunc(v.get_double()) != v.get_double()) return true;
-        bool ok = true;
-        ([&] {
-            if constexpr (rule_kind<Rules>::value == 4 || rule_kind<Rules>::value == 5) {
-                constexpr bool at_least = rule_kind<Rules>::value == 4;
-                if (ok && (at_least ? number_less(v, Rules::value) : number_greater(v, Rules::value))) {
-                    ok = false;
-                    fail_bound(ctx, at_least, Rules::value, v);
-                }
-            }
-        }(), ...);
-        return ok;
-    } else {
-        return true;
+inline constexpr number_bounds number_bounds_of{is_json_integer<F>, rule_count<4, Rules...> != 0, rule_count<5, Rules...> != 0,
+                                                rule_value<4, 0LL, Rules...>(), rule_value<5, 0LL, Rules...>()};
+
+// A number outside the field's own bounds is reported with those bounds, even when it would
+// not fit the C++ type either: "must be at most 1000" helps more than the type's range. False
+// when it is outside. (field<> allows no minimum above the maximum: at most one can fail.)
+inline bool check_bounds_first(const boost::json::value& v, decode_context& ctx, const number_bounds& b) {
+    if (!v.is_number()) return true;
+    if (b.integer && v.is_double() && std::trunc(v.get_double()) != v.get_double()) return true;
+    if (b.has_minimum && number_less(v, b.minimum)) {
+        fail_bound(ctx, true, b.minimum, v);
+        return false;
     }
+    if (b.has_maximum && number_greater(v, b.maximum)) {
+        fail_bound(ctx, false, b.maximum, v);
+        return false;
+    }
+    return true;
 }
 
-// Length rules run before pattern and format, whatever order they were written in: the pattern
-// then never sees an over-long string and its message never repeats a length error. `before`:
-// the error count before the field's value was read.
-template<class F, class... Rules>
-void check_field_rules(const F& value, decode_context& ctx, std::size_t before) {
-    ((rule_kind<Rules>::value != 6 && rule_kind<Rules>::value != 7 ? check_rule<Rules>(value, ctx) : void()), ...);
-    if (ctx.error_count() != before) return;
-    ((rule_kind<Rules>::value == 6 || rule_kind<Rules>::value == 7 ? check_rule<Rules>(value, ctx) : void()), ...);
+// A string field's lengths, when the byte length alone cannot decide: n bytes of UTF-8 hold
+// between ceil(n/4) and n code points. False when one is broken.
+[[gnu::noinline]] inline bool check_lengths(const std::string& value, decode_context& ctx, std::size_t min_length,
+                                            std::size_t max_length) {
+    const std::size_t len = code_points(value);
+    if (len < min_length) {
+        fail_length(ctx, true, min_length, len);
+        return false;
+    }
+    if (len > max_length) {
+        fail_length(ctx, false, max_length, len);
+        return false;
+    }
+    return true;
+}
+
+// Compiled once, not once per field: a format's check is long.
+[[gnu::noinline]] inline void check_format(const std::string& value, decode_context& ctx, std::string_view format) {
+    if (!matches_format(format, value)) ctx.fail(error_code::invalid_format, format_phrase(format));
+}
+
+// A string into a string field: its value, then its rules. Lengths first, whatever order the
+// field lists its rules in: the pattern then never sees an over-long string and its message
+// never repeats a length error; then the pattern and the format, in the order listed. The
+// usual case (lengths decided by the byte count) stays inline with its bounds as constants.
+template<class... Rules>
+void read_text(std::string& out, std::string_view s, decode_context& ctx) {
+    constexpr std::size_t min_length = rule_value<2, std::size_t{0}, Rules...>();
+    constexpr std::size_t max_length = rule_value<3, ~std::size_t{0}, Rules...>();
+    out.assign(s.data(), s.size());
+    const std::size_t bytes = s.size();
+    if ((bytes + 3) / 4 < min_length || bytes > max_length)
+        if (!check_lengths(out, ctx, min_length, max_length)) return;
+    ([&] {
+        if constexpr (rule_kind<Rules>::value == 6) {
+            if (!pattern_of<Rules>().search(out)) fail_pattern(ctx, Rules::value);
+        } else if constexpr (rule_kind<Rules>::value == 7) {
+            check_format(out, ctx, Rules::value);
+        }
+    }(), ...);
 }
 
 template<class F, class... Rules>
 void decode_field(const boost::json::value& v, field<F, Rules...>& out, decode_context& ctx) {
-    std::size_t before = ctx.error_count();
-    if (!check_bounds_first<F, Rules...>(v, ctx)) return;
+    // minimum and maximum are checked on the JSON number itself, before it is narrowed. No
+    // other rule applies to a number or a boolean.
+    if constexpr (rule_count<4, Rules...> + rule_count<5, Rules...> != 0)
+        if (!check_bounds_first(v, ctx, number_bounds_of<F, Rules...>)) return;
     decode_value(v, out.value, ctx);
-    if (ctx.error_count() != before) return;
-    check_field_rules<F, Rules...>(out.value, ctx, before);
 }
 
 // A number, boolean or null into a number or boolean type (in a field, a secret or an optional),

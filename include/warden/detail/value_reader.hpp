@@ -101,14 +101,17 @@ constexpr bool reads_container_or_string() {
 template<class Field> struct field_rules;
 template<class F, class... Rules>
 struct field_rules<field<F, Rules...>> {
+    // Only a vector's rules wait for the container's end.
+    static constexpr bool counts_items = rule_count<8, Rules...> + rule_count<9, Rules...> != 0;
     static void check(void* outer, decode_context& ctx) {
-        check_field_rules<F, Rules...>(static_cast<field<F, Rules...>*>(outer)->value, ctx, ctx.error_count());
+        check_items(static_cast<field<F, Rules...>*>(outer)->value.size(), ctx, rule_value<8, std::size_t{0}, Rules...>(),
+                    rule_value<9, ~std::size_t{0}, Rules...>());
     }
-    // A string into the field: its value, then its rules if the value was good.
+    // A string into the field: its value, then its rules if the value was good. Of the other
+    // types that read strings (enums), none takes a rule.
     static void string(field<F, Rules...>& f, std::string_view s, decode_context& ctx) {
-        const std::size_t before = ctx.error_count();
-        typed_value<F>::string(&f.value, s, ctx);
-        if (ctx.error_count() == before) check_field_rules<F, Rules...>(f.value, ctx, before);
+        if constexpr (std::is_same_v<F, std::string>) read_text<Rules...>(f.value, s, ctx);
+        else typed_value<F>::string(&f.value, s, ctx);
     }
 };
 
@@ -306,8 +309,10 @@ struct typed_value {
             using base = typename T::warden_field_base;
             auto& fb = static_cast<base&>(out);
             if (!typed_value<decltype(fb.value)>::begin(&fb.value, f, array)) return false;
-            f.after = &field_rules<base>::check;
-            f.outer = &fb;
+            if constexpr (field_rules<base>::counts_items) {
+                f.after = &field_rules<base>::check;
+                f.outer = &fb;
+            }
             return true;
         } else if constexpr (secret_like<T>) {
             if (!typed_value<std::remove_reference_t<decltype(out.reveal())>>::begin(&out.reveal(), f, array)) return false;
