@@ -17,6 +17,13 @@ namespace warden {
 
 namespace detail {
 
+// Out of line: Boost.JSON's insertions are long templates, and each member of each type would
+// otherwise get a copy of one.
+[[gnu::noinline]] inline void put_member(boost::json::object& o, std::string_view name, boost::json::value&& v) {
+    o.emplace(name, std::move(v));
+}
+[[gnu::noinline]] inline void put_element(boost::json::array& a, boost::json::value&& v) { a.push_back(std::move(v)); }
+
 // reveal: secrets as their values, for what never leaves the server (an idempotency fingerprint).
 // A flag, not a template parameter: an input type is encoded both ways, and compiled once.
 template<class T>
@@ -40,12 +47,12 @@ boost::json::value encode_value(const T& v, const boost::json::storage_ptr& sp, 
     } else if constexpr (is_vector<T>::value) {
         boost::json::array a(sp);
         a.reserve(v.size());
-        for (const auto& e : v) a.push_back(encode_value(e, sp, reveal));
+        for (const auto& e : v) put_element(a, encode_value(e, sp, reveal));
         return a;
     } else if constexpr (is_string_map<T>::value) {
         boost::json::object o(sp);
         o.reserve(v.size());
-        for (const auto& [k, e] : v) o.emplace(k, encode_value(e, sp, reveal));
+        for (const auto& [k, e] : v) put_member(o, k, encode_value(e, sp, reveal));
         return o;
     } else if constexpr (is_described_struct<T>) {
         boost::json::object o(sp);
@@ -55,7 +62,7 @@ boost::json::value encode_value(const T& v, const boost::json::storage_ptr& sp, 
             if constexpr (is_optional<std::remove_cvref_t<decltype(m)>>::value) {
                 if (!m) return;
             }
-            o.emplace(d.name, encode_value(m, sp, reveal));
+            put_member(o, d.name, encode_value(m, sp, reveal));
         });
         return o;
     }

@@ -44,24 +44,54 @@ void write_integer_range(boost::json::object& s) {
     }
 }
 
+// A field's rules as values, in the order the field lists them: one function writes them all.
+struct schema_rule {
+    const char* keyword; // null: the end of the list
+    enum { is_text, is_integer, is_count } kind;
+    std::string_view text;
+    long long integer;
+    std::uint64_t count; // lengths and item counts, unsigned as declared
+};
+
 template<class Rule>
-void write_rule(boost::json::object& s) {
+constexpr schema_rule schema_rule_of() {
     constexpr int kind = rule_kind<Rule>::value;
-    if constexpr (kind == 1) s["description"] = Rule::value;
-    else if constexpr (kind == 2) s["minLength"] = Rule::value;
-    else if constexpr (kind == 3) s["maxLength"] = Rule::value;
-    else if constexpr (kind == 4) s["minimum"] = Rule::value;
-    else if constexpr (kind == 5) s["maximum"] = Rule::value;
-    else if constexpr (kind == 6) s["pattern"] = Rule::value;
-    else if constexpr (kind == 7) s["format"] = Rule::value;
-    else if constexpr (kind == 8) s["minItems"] = Rule::value;
-    else if constexpr (kind == 9) s["maxItems"] = Rule::value;
+    constexpr const char* keywords[] = {nullptr,   "description", "minLength", "maxLength", "minimum",
+                                        "maximum", "pattern",     "format",    "minItems",  "maxItems"};
+    if constexpr (kind == 1 || kind == 6 || kind == 7) return {keywords[kind], schema_rule::is_text, Rule::value, 0, 0};
+    else if constexpr (kind == 4 || kind == 5) return {keywords[kind], schema_rule::is_integer, {}, Rule::value, 0};
+    else return {keywords[kind], schema_rule::is_count, {}, 0, Rule::value};
+}
+
+template<class... Rules>
+inline constexpr schema_rule schema_rules[] = {schema_rule_of<Rules>()..., {nullptr, schema_rule::is_text, {}, 0, 0}};
+
+[[gnu::noinline]] inline void write_rules(boost::json::object& s, const schema_rule* rules) {
+    for (; rules->keyword; ++rules) {
+        auto& v = s[rules->keyword];
+        if (rules->kind == schema_rule::is_text) v = rules->text;
+        else if (rules->kind == schema_rule::is_integer) v = rules->integer;
+        else v = rules->count;
+    }
 }
 
 template<class F, class... Rules>
 void write_field_schema(boost::json::object& s, schema_defs& d, field<F, Rules...>*) {
     write_schema<F>(s, d);
-    (write_rule<Rules>(s), ...);
+    write_rules(s, schema_rules<Rules...>);
+}
+
+template<class E, class L> struct enum_names;
+template<class E, template<class...> class L, class... D>
+struct enum_names<E, L<D...>> {
+    static constexpr std::string_view value[] = {D::name..., {}};
+};
+
+[[gnu::noinline]] inline void write_enum(boost::json::object& s, const std::string_view* names) {
+    s["type"] = "string";
+    boost::json::array a;
+    for (; names->data(); ++names) a.emplace_back(*names);
+    s["enum"] = std::move(a);
 }
 
 // Optional means "may be absent or null": null joins the allowed types (and enum values).
@@ -80,21 +110,40 @@ inline void allow_null(boost::json::object& s) {
     if (auto* e = s.if_contains("enum")) e->as_array().emplace_back(nullptr);
 }
 
-template<class T>
-void write_struct_schema(boost::json::object& s, schema_defs& d) {
+// One member of a struct's schema: its name, how its schema is written, whether it is required.
+struct member_schema {
+    std::string_view name;
+    void (*write)(boost::json::object& s, schema_defs& d);
+    bool required;
+};
+
+template<class T, class L> struct member_schemas;
+template<class T, template<class...> class L, class... D>
+struct member_schemas<T, L<D...>> {
+    template<class M> using type = std::remove_cvref_t<decltype(std::declval<T&>().*M::pointer)>;
+    static constexpr member_schema value[] = {{D::name, &write_schema<type<D>>, !is_optional<type<D>>::value}...,
+                                              {{}, nullptr, false}};
+};
+
+// Compiled once for all structs.
+[[gnu::noinline]] inline void write_members(boost::json::object& s, schema_defs& d, const member_schema* members) {
     s["type"] = "object";
     boost::json::object props;
     boost::json::array required;
-    boost::mp11::mp_for_each<public_members<T>>([&](auto member) {
-        using M = std::remove_cvref_t<decltype(std::declval<T&>().*member.pointer)>;
+    for (; members->write; ++members) {
         boost::json::object ps;
-        write_schema<M>(ps, d);
-        props.emplace(member.name, std::move(ps));
-        if constexpr (!is_optional<M>::value) required.emplace_back(member.name);
-    });
+        members->write(ps, d);
+        props.emplace(members->name, std::move(ps));
+        if (members->required) required.emplace_back(members->name);
+    }
     s["properties"] = std::move(props);
     if (!required.empty()) s["required"] = std::move(required);
     s["additionalProperties"] = false;
+}
+
+template<class T>
+void write_struct_schema(boost::json::object& s, schema_defs& d) {
+    write_members(s, d, member_schemas<T, public_members<T>>::value);
 }
 
 template<class T>
@@ -119,11 +168,7 @@ void write_schema(boost::json::object& s, schema_defs& d) {
     } else if constexpr (std::is_same_v<T, double>) {
         s["type"] = "number";
     } else if constexpr (is_described_enum<T>) {
-        s["type"] = "string";
-        boost::json::array names;
-        boost::mp11::mp_for_each<boost::describe::describe_enumerators<T>>(
-            [&](auto e) { names.emplace_back(e.name); });
-        s["enum"] = std::move(names);
+        write_enum(s, enum_names<T, boost::describe::describe_enumerators<T>>::value);
     } else if constexpr (is_optional<T>::value) {
         write_schema<typename T::value_type>(s, d);
         allow_null(s);
