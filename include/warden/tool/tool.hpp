@@ -16,6 +16,7 @@
 #include <boost/mp11/algorithm.hpp>
 
 #include <concepts>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -150,22 +151,19 @@ template<class T>
     requires is_tool<T>
 using tool_policy = policy_traits<typename T::policy>;
 
-// The MCP tool annotations, derived from the policy so they cannot disagree with enforcement.
-template<class T>
-    requires is_tool<T>
-boost::json::object annotations_of() {
-    using P = tool_policy<T>;
+namespace detail {
+// What tool_definition and annotations_of write, compiled once rather than once per tool.
+inline boost::json::object annotations(bool read_only, bool destructive, bool open_world) {
     boost::json::object a;
-    a["readOnlyHint"] = P::is_read_only;
-    if constexpr (!P::is_read_only) {
-        a["destructiveHint"] = P::needs_approval;
+    a["readOnlyHint"] = read_only;
+    if (!read_only) {
+        a["destructiveHint"] = destructive;
         a["idempotentHint"] = true; // the server replays a retried key instead of running it again
     }
-    a["openWorldHint"] = P::is_open_world;
+    a["openWorldHint"] = open_world;
     return a;
 }
 
-namespace detail {
 // MCP 2025-11-25 reads schemas without $schema as 2020-12; saying it costs little and lets
 // other validators read them the same way.
 inline boost::json::object with_dialect(boost::json::object schema) {
@@ -173,20 +171,41 @@ inline boost::json::object with_dialect(boost::json::object schema) {
     for (auto& kv : schema) s.emplace(kv.key(), std::move(kv.value()));
     return s;
 }
+
+[[gnu::noinline]] inline boost::json::object definition(std::string_view name, std::optional<std::string_view> title,
+                                                        std::string_view description, boost::json::object input,
+                                                        std::optional<boost::json::object> output,
+                                                        boost::json::object annotations) {
+    boost::json::object d;
+    d["name"] = name;
+    if (title) d["title"] = *title;
+    d["description"] = description;
+    d["inputSchema"] = with_dialect(std::move(input));
+    if (output) d["outputSchema"] = with_dialect(std::move(*output));
+    d["annotations"] = std::move(annotations);
+    return d;
+}
 } // namespace detail
+
+// The MCP tool annotations, derived from the policy so they cannot disagree with enforcement.
+template<class T>
+    requires is_tool<T>
+boost::json::object annotations_of() {
+    using P = tool_policy<T>;
+    return detail::annotations(P::is_read_only, P::needs_approval, P::is_open_world);
+}
 
 // The entry of tools/list: name, title, description, inputSchema, outputSchema, annotations.
 template<class T>
     requires is_tool<T>
 boost::json::object tool_definition() {
-    boost::json::object d;
-    d["name"] = std::string_view(T::name);
-    if constexpr (detail::has_title<T>) d["title"] = std::string_view(T::title);
-    d["description"] = std::string_view(T::description);
-    d["inputSchema"] = detail::with_dialect(schema_of<typename T::input>());
-    if constexpr (!std::is_void_v<typename T::output>) d["outputSchema"] = detail::with_dialect(schema_of<typename T::output>());
-    d["annotations"] = annotations_of<T>();
-    return d;
+    using P = tool_policy<T>;
+    std::optional<std::string_view> title;
+    if constexpr (detail::has_title<T>) title = std::string_view(T::title);
+    std::optional<boost::json::object> output;
+    if constexpr (!std::is_void_v<typename T::output>) output = schema_of<typename T::output>();
+    return detail::definition(T::name, title, T::description, schema_of<typename T::input>(), std::move(output),
+                              detail::annotations(P::is_read_only, P::needs_approval, P::is_open_world));
 }
 
 } // namespace warden
