@@ -106,7 +106,15 @@ template<class E, class L> struct enumerator_names;
 template<class E, template<class...> class L, class... D>
 struct enumerator_names<E, L<D...>> {
     static constexpr std::array<std::string_view, sizeof...(D)> value{std::string_view(D::name)...};
+    static constexpr std::array<E, sizeof...(D)> values{D::value...};
 };
+
+// The index of `name` in names[0..n), or n.
+inline std::size_t find_name(const std::string_view* names, std::size_t n, std::string_view name) noexcept {
+    for (std::size_t i = 0; i < n; ++i)
+        if (names[i] == name) return i;
+    return n;
+}
 
 // "a, b, c": a list of names for a message.
 inline void append_names(std::string& out, const std::string_view* names, std::size_t n) {
@@ -132,9 +140,7 @@ struct member_names<T, L<D...>> {
 template<class T>
 std::size_t member_index(std::string_view key) noexcept {
     constexpr auto& names = member_names<T, public_members<T>>::value;
-    for (std::size_t i = 0; i < names.size(); ++i)
-        if (names[i] == key) return i;
-    return names.size();
+    return find_name(names.data(), names.size(), key);
 }
 
 inline std::string unknown_field_text(const std::string_view* names, std::size_t n) {

@@ -142,7 +142,7 @@ struct member_required<S, L<D...>> {
 };
 
 // Compiled once for all structs: the required members not seen, each at its own path.
-inline void report_missing(const std::uint64_t* bits, decode_context& ctx, const std::string_view* names,
+[[gnu::cold, gnu::noinline]] inline void report_missing(const std::uint64_t* bits, decode_context& ctx, const std::string_view* names,
                            const bool* required, std::size_t n) {
     for (std::size_t i = 0; i < n; ++i) {
         if (!required[i] || (bits[i / 64] >> (i % 64) & 1)) continue;
@@ -287,17 +287,10 @@ struct typed_value {
         } else if constexpr (is_optional<T>::value) {
             typed_value<typename T::value_type>::string(&out.emplace(), s, ctx);
         } else if constexpr (is_described_enum<T>) {
-            bool found = false;
-            boost::mp11::mp_for_each<boost::describe::describe_enumerators<T>>([&](auto e) {
-                if (!found && s == e.name) {
-                    out = e.value;
-                    found = true;
-                }
-            });
-            if (!found) {
-                constexpr auto& names = enumerator_names<T, boost::describe::describe_enumerators<T>>::value;
-                fail_enum(ctx, names.data(), names.size(), s);
-            }
+            using table = enumerator_names<T, boost::describe::describe_enumerators<T>>;
+            const std::size_t i = find_name(table::value.data(), table::value.size(), s);
+            if (i < table::value.size()) out = table::values[i];
+            else fail_enum(ctx, table::value.data(), table::value.size(), s);
         } else {
             wrong_kind(out, "a string", false, ctx);
         }

@@ -22,6 +22,9 @@ namespace detail {
 [[gnu::noinline]] inline void put_member(boost::json::object& o, std::string_view name, boost::json::value&& v) {
     o.emplace(name, std::move(v));
 }
+[[gnu::noinline]] inline boost::json::value encode_text(std::string_view s, const boost::json::storage_ptr& sp) {
+    return boost::json::value(boost::json::string_view(s), sp);
+}
 [[gnu::noinline]] inline void put_element(boost::json::array& a, boost::json::value&& v) { a.push_back(std::move(v)); }
 
 // reveal: secrets as their values, for what never leaves the server (an idempotency fingerprint).
@@ -35,7 +38,7 @@ boost::json::value encode_value(const T& v, const boost::json::storage_ptr& sp, 
         if (reveal) return encode_value(v.reveal(), sp, reveal);
         return boost::json::value(redacted, sp);
     } else if constexpr (std::is_same_v<T, std::string>) {
-        return boost::json::value(boost::json::string_view(v), sp);
+        return encode_text(v, sp);
     } else if constexpr (std::is_same_v<T, bool> || is_json_integer<T> || is_json_number<T>) {
         return boost::json::value(v, sp);
     } else if constexpr (is_described_enum<T>) {
