@@ -168,13 +168,19 @@ struct typed_steps {
     boost::json::object (*run)(void* tool, const void* in, context& ctx); // the handler; may throw
 };
 
+// One copy for both of the table's encodings (the compiler would inline one into each).
+template<class Input>
+[[gnu::noinline]] boost::json::value encode_input(const void* in, bool reveal) {
+    return encode_value(*static_cast<const Input*>(in), {}, reveal);
+}
+
 template<class Tool>
 constexpr typed_steps make_steps() {
     using P = tool_policy<Tool>;
     using input_type = typename Tool::input;
     typed_steps steps{&input_decoder_for<input_type>, P::needs_approval, P::is_mutating, nullptr, nullptr,
-                      [](const void* i) -> boost::json::value { return encode_value(*static_cast<const input_type*>(i), {}, true); },
-                      [](const void* i) -> boost::json::value { return encode(*static_cast<const input_type*>(i)); },
+                      [](const void* i) { return encode_input<input_type>(i, true); },
+                      [](const void* i) { return encode_input<input_type>(i, false); },
                       nullptr, nullptr, nullptr,
                       [](void* t, const void* i, context& ctx) {
                           return run_handler(*static_cast<Tool*>(t), *static_cast<const input_type*>(i), ctx);
