@@ -165,6 +165,31 @@ struct word_filter : warden::stage {
     std::string seen_tool;
 };
 
+// An input larger than the buffer the pipeline decodes into on its stack (512 bytes): it goes to
+// the heap instead. Its fields hold strings, so a destroy that missed would leak under ASan.
+struct wide_in {
+    std::string a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, b0, b1, b2, b3, b4, b5, b6, b7, b8, b9;
+};
+BOOST_DESCRIBE_STRUCT(wide_in, (), (a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, b0, b1, b2, b3, b4, b5, b6, b7, b8, b9))
+struct joined {
+    std::string text;
+};
+BOOST_DESCRIBE_STRUCT(joined, (), (text))
+
+struct join_wide {
+    static constexpr std::string_view name = "join_wide";
+    static constexpr std::string_view description = "Join twenty strings.";
+    using input = wide_in;
+    using output = joined;
+    using policy = warden::policy<warden::read_only>;
+    output call(const input& in, warden::context&) const { return {in.a0 + in.b9}; }
+};
+
+struct pass_stage : warden::stage {
+    std::string_view name() const override { return "pass"; }
+    std::optional<warden::rejection> check(warden::call_info&) override { return std::nullopt; }
+};
+
 // Answers elicitation/create requests as a human would; other messages are kept.
 struct client {
     const warden::server* srv = nullptr;
@@ -700,4 +725,30 @@ TEST_CASE("json_lines_sink keeps lines whole when threads write at once, to a fi
     std::istringstream piped(received);
     check_lines(piped, 4 * 100);
     std::remove(fifo.c_str());
+}
+
+// A server with a stage of yours reads arguments as sent, so the pipeline decodes them itself:
+// into a buffer on its stack when the input fits, on the heap when it does not.
+TEST_CASE("pipeline: decoding from a parsed value works for small and large inputs alike", "[pipeline]") {
+    static_assert(sizeof(wide_in) > 512, "the test needs an input larger than the pipeline's buffer");
+    std::atomic<int> runs{0};
+    warden::server srv({.pipeline = {.stages = {std::make_shared<pass_stage>()}}});
+    srv.add(add_note{&runs});
+    srv.add(join_wide{});
+    warden::session s({"ann", "acme", {"notes"}});
+    initialize(srv, s, false);
+    std::string wide = "{";
+    for (const char* k : {"a0", "a1", "a2", "a3", "a4", "a5", "a6", "a7", "a8", "a9", "b0", "b1", "b2", "b3", "b4", "b5",
+                          "b6", "b7", "b8", "b9"})
+        wide += std::string(wide.size() > 1 ? "," : "") + "\"" + k + "\":\"" + k + std::string(40, 'x') + "\"";
+    auto joined_result = call(srv, s, "join_wide", wide + "}");
+    REQUIRE(code_of(joined_result) == "ok");
+    CHECK(joined_result.at("structuredContent").at("text").as_string() == "a0" + std::string(40, 'x') + "b9" + std::string(40, 'x'));
+    auto unknown = call(srv, s, "join_wide", wide + R"(,"c0":"?"})");
+    CHECK(code_of(unknown) == "invalid_arguments");
+    CHECK(unknown.at("structuredContent").at("errors").at(0).at("path") == "/c0");
+    CHECK(code_of(call(srv, s, "add_note", note_args("small"))) == "ok");
+    auto refused = call(srv, s, "add_note", R"({"ticketId":"T-1","note":""})");
+    CHECK(code_of(refused) == "invalid_arguments");
+    CHECK(runs == 1);
 }

@@ -9,6 +9,8 @@
 #include <warden/decode/decode.hpp>
 #include <warden/decode/error.hpp>
 
+#include <cstddef>
+#include <new>
 #include <utility>
 #include <vector>
 
@@ -77,26 +79,66 @@ private:
 struct input_decoder {
     const value_ops* ops;
     const void* type;
-    void* (*make)();
-    void (*destroy)(void*) noexcept;
+    void* (*make)();                  // on the heap, value-initialized
+    void (*destroy)(void*) noexcept;  // what make made
+    std::size_t size;
+    std::size_t align;
+    void (*construct)(void* at);      // value-initialized, in storage of the caller's
+    void (*destroy_at)(void* at) noexcept;
 };
 
 template<class Input>
 inline constexpr input_decoder input_decoder_for{
     &typed_value<Input>::ops, &type_tag<Input>, []() -> void* { return new Input{}; },
-    [](void* p) noexcept { delete static_cast<Input*>(p); }};
+    [](void* p) noexcept { delete static_cast<Input*>(p); }, sizeof(Input), alignof(Input),
+    [](void* at) { ::new (at) Input{}; }, [](void* at) noexcept { static_cast<Input*>(at)->~Input(); }};
 
 // decode<Input> on a parsed value, through the table: compiled once, not once per input type.
-inline decoded_input decode_input(const input_decoder& d, const boost::json::value& v) {
-    decoded_input out(d.make(), d.type, d.destroy);
-    decode_context ctx(decode_options{}.max_errors);
-    {
-        value_reader reader(*d.ops, out.get(), ctx, false);
-        read_value(v, reader);
+// The input lives in the caller's buffer when it fits (no allocation, as decode<T> on the stack),
+// else on the heap.
+class input_decoded_here {
+public:
+    input_decoded_here(const input_decoder& d, const boost::json::value& v, void* buffer, std::size_t capacity) : d_(d) {
+        if (d.size <= capacity && d.align <= alignof(std::max_align_t)) {
+            d.construct(buffer);
+            input_ = buffer;
+            in_buffer_ = true;
+        } else {
+            input_ = d.make();
+        }
+        try {
+            decode_context ctx(decode_options{}.max_errors);
+            {
+                value_reader reader(*d.ops, input_, ctx, false);
+                read_value(v, reader);
+            }
+            if (ctx.error_count() != 0) errors_ = ctx.take_errors();
+        } catch (...) {
+            release();
+            throw;
+        }
     }
-    if (ctx.error_count() != 0) out.refuse(ctx.take_errors());
-    return out;
-}
+    ~input_decoded_here() { release(); }
+    input_decoded_here(const input_decoded_here&) = delete;
+    input_decoded_here& operator=(const input_decoded_here&) = delete;
+
+    const void* get() const noexcept { return input_; }
+    // Decode's errors, or null when the input is good.
+    const std::vector<error>* errors() const noexcept { return errors_.empty() ? nullptr : &errors_; }
+
+private:
+    void release() noexcept {
+        if (!input_) return;
+        if (in_buffer_) d_.destroy_at(input_);
+        else d_.destroy(input_);
+        input_ = nullptr;
+    }
+
+    const input_decoder& d_;
+    void* input_ = nullptr;
+    bool in_buffer_ = false;
+    std::vector<error> errors_;
+};
 
 } // namespace warden::detail
 

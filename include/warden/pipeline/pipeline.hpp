@@ -223,13 +223,11 @@ inline boost::json::object run_steps(std::string_view name, const typed_steps& s
     const input_decoder& decoder = *steps.decoder;
     const bool decoded_ahead = call.decoded && call.decoded->type() == decoder.type && call.decoded->get();
     const std::vector<error>* errors = call.decoded ? call.decoded->errors_for(decoder.type) : nullptr;
-    decoded_input decoded_here;
-    if (!decoded_ahead && !errors) {
-        decoded_here = decode_input(decoder, call.arguments);
-        errors = decoded_here.errors_for(decoder.type);
-    }
+    alignas(std::max_align_t) unsigned char buffer[512]; // most inputs fit: decoded here, they cost no allocation
+    std::optional<input_decoded_here> decoded_here;
+    if (!decoded_ahead && !errors) errors = decoded_here.emplace(decoder, call.arguments, buffer, sizeof buffer).errors();
     if (errors) return refuse_arguments(trace, *errors);
-    const void* in = decoded_ahead ? call.decoded->get() : decoded_here.get();
+    const void* in = decoded_ahead ? call.decoded->get() : decoded_here->get();
     if (trace.enabled) trace.arguments = steps.redacted(in);
     trace.decide("decode", "allow");
 
