@@ -35,6 +35,13 @@ TEST_CASE("encode writes described members only and omits empty optionals", "[en
     CHECK(boost::json::serialize(v).find("sk-live") == std::string::npos);
 }
 
+// Enums are written from the table of names the decoder and the schema read too.
+TEST_CASE("encode writes an enum by its name, and a value no enumerator names as an empty string", "[encode]") {
+    CHECK(warden::encode(shop::order_priority::low) == "low");
+    CHECK(warden::encode(shop::order_priority::high) == "high");
+    CHECK(warden::encode(static_cast<shop::order_priority>(7)) == "");
+}
+
 TEST_CASE("decode then encode gives the input back for a valid order", "[encode]") {
     auto text = R"({"orderId":"o-1","customerEmail":"ann@example.com","priority":"high",
         "items":[{"sku":"ABC-1234","quantity":2,"unitPrice":9.5,"giftMessage":"Hi"}],

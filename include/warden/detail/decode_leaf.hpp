@@ -102,13 +102,6 @@ void decode_number(const boost::json::value& v, T& out, decode_context& ctx) {
     out = static_cast<T>(d);
 }
 
-template<class E, class L> struct enumerator_names;
-template<class E, template<class...> class L, class... D>
-struct enumerator_names<E, L<D...>> {
-    static constexpr std::array<std::string_view, sizeof...(D)> value{std::string_view(D::name)...};
-    static constexpr std::array<E, sizeof...(D)> values{D::value...};
-};
-
 // The index of `name` in names[0..n), or n.
 inline std::size_t find_name(const std::string_view* names, std::size_t n, std::string_view name) noexcept {
     for (std::size_t i = 0; i < n; ++i)

@@ -43,15 +43,9 @@ public:
     const void* type() const noexcept { return type_; }
     void* get() const noexcept { return input_; }
 
-    // The input, if it is a T.
-    template<class T> const T* as() const noexcept {
-        return input_ && type_ == &type_tag<T> ? static_cast<const T*>(input_) : nullptr;
-    }
-
     bool refused() const noexcept { return !errors_.empty(); }
 
-    // Decode's errors for the arguments, if they were refused as a T's.
-    template<class T> const std::vector<error>* errors_for() const noexcept { return errors_for(&type_tag<T>); }
+    // Decode's errors for the arguments, if they were refused as an input of `type` (a type_tag).
     const std::vector<error>* errors_for(const void* type) const noexcept {
         return !errors_.empty() && type_ == type ? &errors_ : nullptr;
     }

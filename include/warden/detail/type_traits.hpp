@@ -6,10 +6,12 @@
 #include <boost/describe/enumerators.hpp>
 #include <boost/describe/members.hpp>
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <type_traits>
 #include <vector>
 
@@ -44,6 +46,15 @@ inline constexpr bool is_described_enum =
 
 template<class T>
 using public_members = boost::describe::describe_members<T, boost::describe::mod_public | boost::describe::mod_inherited>;
+
+// A described enum's names and values, in declaration order: one table for the decoder, the
+// encoder and the schema.
+template<class E, class L = boost::describe::describe_enumerators<E>> struct enumerator_names;
+template<class E, template<class...> class L, class... D>
+struct enumerator_names<E, L<D...>> {
+    static constexpr std::array<std::string_view, sizeof...(D)> value{std::string_view(D::name)...};
+    static constexpr std::array<E, sizeof...(D)> values{D::value...};
+};
 
 // Wrappers (field, secret, idempotency_key) say what they wrap through these members; a type
 // derived from a wrapper keeps them, so it is handled like its base.

@@ -287,7 +287,7 @@ struct typed_value {
         } else if constexpr (is_optional<T>::value) {
             typed_value<typename T::value_type>::string(&out.emplace(), s, ctx);
         } else if constexpr (is_described_enum<T>) {
-            using table = enumerator_names<T, boost::describe::describe_enumerators<T>>;
+            using table = enumerator_names<T>;
             const std::size_t i = find_name(table::value.data(), table::value.size(), s);
             if (i < table::value.size()) out = table::values[i];
             else fail_enum(ctx, table::value.data(), table::value.size(), s);

@@ -9,7 +9,6 @@
 #include <warden/types/secret.hpp>
 
 #include <boost/describe/enum.hpp>
-#include <boost/describe/enum_to_string.hpp>
 #include <boost/json/value.hpp>
 #include <boost/mp11/algorithm.hpp>
 
@@ -42,7 +41,11 @@ boost::json::value encode_value(const T& v, const boost::json::storage_ptr& sp, 
     } else if constexpr (std::is_same_v<T, bool> || is_json_integer<T> || is_json_number<T>) {
         return boost::json::value(v, sp);
     } else if constexpr (is_described_enum<T>) {
-        return boost::json::value(boost::describe::enum_to_string(v, ""), sp);
+        // The first name with this value, or "" for a value no enumerator names (as enum_to_string).
+        using table = enumerator_names<T>;
+        for (std::size_t i = 0; i < table::values.size(); ++i)
+            if (table::values[i] == v) return encode_text(table::value[i], sp);
+        return encode_text({}, sp);
     } else if constexpr (is_optional<T>::value) {
         // Reached only for an optional inside a container; members skip empty optionals.
         if (!v) return boost::json::value(nullptr, sp);

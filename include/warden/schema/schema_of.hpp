@@ -81,16 +81,10 @@ void write_field_schema(boost::json::object& s, schema_defs& d, field<F, Rules..
     write_rules(s, schema_rules<Rules...>);
 }
 
-template<class E, class L> struct enum_names;
-template<class E, template<class...> class L, class... D>
-struct enum_names<E, L<D...>> {
-    static constexpr std::string_view value[] = {D::name..., {}};
-};
-
-[[gnu::noinline]] inline void write_enum(boost::json::object& s, const std::string_view* names) {
+[[gnu::noinline]] inline void write_enum(boost::json::object& s, const std::string_view* names, std::size_t n) {
     s["type"] = "string";
     boost::json::array a;
-    for (; names->data(); ++names) a.emplace_back(*names);
+    for (std::size_t i = 0; i < n; ++i) a.emplace_back(names[i]);
     s["enum"] = std::move(a);
 }
 
@@ -168,7 +162,8 @@ void write_schema(boost::json::object& s, schema_defs& d) {
     } else if constexpr (std::is_same_v<T, double>) {
         s["type"] = "number";
     } else if constexpr (is_described_enum<T>) {
-        write_enum(s, enum_names<T, boost::describe::describe_enumerators<T>>::value);
+        constexpr auto& names = enumerator_names<T>::value;
+        write_enum(s, names.data(), names.size());
     } else if constexpr (is_optional<T>::value) {
         write_schema<typename T::value_type>(s, d);
         allow_null(s);

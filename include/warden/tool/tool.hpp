@@ -199,13 +199,12 @@ boost::json::object annotations_of() {
 template<class T>
     requires is_tool<T>
 boost::json::object tool_definition() {
-    using P = tool_policy<T>;
     std::optional<std::string_view> title;
     if constexpr (detail::has_title<T>) title = std::string_view(T::title);
     std::optional<boost::json::object> output;
     if constexpr (!std::is_void_v<typename T::output>) output = schema_of<typename T::output>();
     return detail::definition(T::name, title, T::description, schema_of<typename T::input>(), std::move(output),
-                              detail::annotations(P::is_read_only, P::needs_approval, P::is_open_world));
+                              annotations_of<T>());
 }
 
 } // namespace warden
