@@ -8,6 +8,7 @@
 #include <atomic>
 #include <cstdio>
 #include <mutex>
+#include <set>
 #include <thread>
 #include <unistd.h>
 #include <arpa/inet.h>
@@ -431,6 +432,72 @@ TEST_CASE("notifications/cancelled stops the handler and suppresses its response
     CHECK(!srv.handle(R"({"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":"c-1"}})", s));
     CHECK(!srv.handle(R"({"jsonrpc":"2.0","method":"notifications/cancelled","params":{}})", s));
     CHECK(ask(srv, s, R"({"jsonrpc":"2.0","id":"p","method":"ping"})").at("result") == boost::json::object{});
+}
+
+TEST_CASE("stdio: a cancellation reaches a call that the reading thread runs, for any pool size", "[server][stdio]") {
+    // The thread that reads a request runs it; while it does, another takes the reading over, or
+    // the cancellation behind the call would wait the whole second the call lasts.
+    for (unsigned workers : {1u, 2u, 4u}) {
+        INFO("workers: " << workers);
+        warden::server srv;
+        srv.add(stepper{});
+        piped_stdio io(srv, workers);
+        auto send = [&](const std::string& line) { REQUIRE(::write(io.input(), (line + "\n").data(), line.size() + 1) == static_cast<ssize_t>(line.size() + 1)); };
+        char line[4096];
+        send(init);
+        REQUIRE(std::fgets(line, sizeof line, io.replies));
+        started = 0;
+        const auto begin = std::chrono::steady_clock::now();
+        send(R"({"jsonrpc":"2.0","id":"c-1","method":"tools/call","params":{"name":"stepper","arguments":{"steps":1}}})");
+        while (started == 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        send(R"({"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":"c-1"}})");
+        send(R"({"jsonrpc":"2.0","id":"p","method":"ping"})");
+        boost::json::value reply;
+        do { // the stepper's log lines go first
+            REQUIRE(std::fgets(line, sizeof line, io.replies));
+            reply = boost::json::parse(line);
+        } while (reply.as_object().contains("method"));
+        CHECK(reply.at("id") == "p"); // the cancelled call answers nothing
+        CHECK(std::chrono::steady_clock::now() - begin < std::chrono::milliseconds(500));
+        io.finish();
+    }
+}
+
+TEST_CASE("stdio: as many calls run at once as there are workers, never more", "[server][stdio]") {
+    static std::atomic<int> now{0}, most{0};
+    struct slow : numbered<2> {
+        output call(const input&, warden::context&) const {
+            int here = ++now;
+            for (int seen = most; here > seen && !most.compare_exchange_weak(seen, here);) {}
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+            --now;
+            return {"slow"};
+        }
+    };
+    for (unsigned workers : {1u, 2u, 3u}) {
+        INFO("workers: " << workers);
+        most = 0;
+        warden::server srv;
+        srv.add(slow{});
+        piped_stdio io(srv, workers);
+        std::string burst = std::string(init) + "\n";
+        const int calls = 12;
+        for (int id = 1; id <= calls; ++id)
+            burst += R"({"jsonrpc":"2.0","id":)" + std::to_string(id) + R"(,"method":"tools/call","params":{"name":"t2"}})" "\n";
+        REQUIRE(::write(io.input(), burst.data(), burst.size()) == static_cast<ssize_t>(burst.size()));
+        char line[4096];
+        REQUIRE(std::fgets(line, sizeof line, io.replies)); // initialize
+        std::set<std::int64_t> answered;
+        for (int i = 0; i < calls; ++i) {
+            REQUIRE(std::fgets(line, sizeof line, io.replies));
+            auto reply = boost::json::parse(line);
+            CHECK(reply.at("result").at("structuredContent").at("pong") == "slow");
+            answered.insert(reply.at("id").as_int64());
+        }
+        CHECK(answered.size() == calls);
+        CHECK(most == static_cast<int>(workers));
+        io.finish();
+    }
 }
 
 TEST_CASE("URI templates match level-1 variables", "[server][resources]") {

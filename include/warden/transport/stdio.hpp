@@ -2,8 +2,8 @@
 #define WARDEN_TRANSPORT_STDIO_HPP
 
 // MCP over stdio: one JSON-RPC message per line in, one per line out. stdout carries protocol
-// only. Messages are served by a pool of workers, so a slow tool never holds up a ping or
-// another call; replies go out as they are ready.
+// only. Calls are served by a pool of threads, so a slow tool holds up a ping or another call
+// for a millisecond at most; replies go out as they are ready.
 
 #include <warden/detail/batched_writer.hpp>
 #include <warden/protocol/server.hpp>
@@ -15,10 +15,13 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <cstdint>
 #include <deque>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -51,162 +54,251 @@ private:
 
 } // namespace detail
 
+namespace detail {
+
+// The lines of a file descriptor, for whichever thread holds the reading role. A line that lies
+// whole in the read buffer is returned in place; the view lasts until the next call.
+class line_source {
+public:
+    enum class got { line, too_long, end };
+
+    line_source(int fd, std::size_t max_line_bytes) : fd_(fd), max_(max_line_bytes) {}
+
+    // The next line that is not blank, without its line ending; `too_long` for one over the
+    // limit (it is skipped); `end` once the input has ended.
+    got next(std::string_view& line) {
+        while (true) {
+            if (at_ == end_) {
+                if (ended_) return got::end;
+                // read(2), not fread: a message must be served as soon as its line arrives, not
+                // when a buffer fills.
+                ssize_t n = ::read(fd_, buffer_.get(), size);
+                if (n < 0 && errno == EINTR) continue;
+                if (n <= 0) {
+                    ended_ = true;
+                    if (overflow_) return finish(got::too_long);
+                    if (partial_.find_first_not_of(" \t\r") == std::string::npos) return finish(got::end);
+                    line = partial_; // the last line had no newline; kept until the next call
+                    return got::line;
+                }
+                at_ = buffer_.get();
+                end_ = at_ + n;
+            }
+            const char* newline = static_cast<const char*>(std::memchr(at_, '\n', static_cast<std::size_t>(end_ - at_)));
+            const char* stop = newline ? newline : end_;
+            const char* from = at_;
+            at_ = newline ? newline + 1 : end_;
+            std::string_view piece(from, static_cast<std::size_t>(stop - from));
+            if (newline && partial_.empty() && !overflow_ && piece.size() <= max_ + 1) {
+                // The common case: the whole line is in the buffer.
+                // One '\r' past the limit may still end a CRLF line.
+                if (piece.size() > max_ && (piece.back() != '\r' || (max_ > 0 && piece[max_ - 1] == '\r')))
+                    return got::too_long;
+                if (!piece.empty() && piece.back() == '\r') piece.remove_suffix(1);
+                if (piece.find_first_not_of(" \t") == std::string_view::npos) continue;
+                line = piece;
+                return got::line;
+            }
+            // Up to the limit, plus one '\r' past it that may still end a CRLF line.
+            std::size_t room = partial_.size() < max_ ? max_ - partial_.size() : 0;
+            std::size_t take = std::min(room, piece.size());
+            partial_.append(piece.data(), take);
+            if (take < piece.size()) {
+                if (take + 1 == piece.size() && piece[take] == '\r' && !overflow_ &&
+                    (partial_.empty() || partial_.back() != '\r') && partial_.size() == max_)
+                    partial_ += '\r';
+                else overflow_ = true;
+            }
+            if (!newline) continue;
+            if (overflow_) return finish(got::too_long);
+            if (!partial_.empty() && partial_.back() == '\r') partial_.pop_back();
+            if (partial_.find_first_not_of(" \t") == std::string::npos) {
+                partial_.clear();
+                continue;
+            }
+            line_.swap(partial_); // both keep their capacity
+            partial_.clear();
+            line = line_;
+            return got::line;
+        }
+    }
+
+private:
+    static constexpr std::size_t size = 64 * 1024;
+    got finish(got g) {
+        partial_.clear();
+        overflow_ = false;
+        return g;
+    }
+
+    int fd_;
+    std::size_t max_;
+    std::unique_ptr<char[]> buffer_{new char[size]};
+    const char* at_ = nullptr;
+    const char* end_ = nullptr;
+    std::string partial_, line_;
+    bool overflow_ = false, ended_ = false;
+};
+
+} // namespace detail
+
 // Serves `srv` on in/out until in ends. Then the calls in flight are asked to stop (their
 // context's stop token), every message read is still answered, and the function returns.
+//
+// A thread switch costs more than a short call, so the thread that reads a request runs it
+// itself, unless `workers` calls already run or requests wait in the queue. If that call is still
+// running after `handoff` (1 ms), a standby thread, the lookout, takes the reading over: a slow
+// call holds up the messages behind it for about a millisecond, not until it ends. A call that
+// cannot run yet waits in the queue for the first thread to come free.
 inline void serve_stdio(const server& srv, const stdio_options& options = {}, std::FILE* in = stdin,
                         std::FILE* out = stdout) {
-    detail::line_writer writer(out);
-    session s(options.caller, [&writer](const boost::json::object& m) { writer.write(m); });
-    std::mutex mutex;
-    std::condition_variable ready;
-    std::condition_variable space; // a client that never reads its answers must not grow the queue without end
-    std::deque<jsonrpc::message> queue;
-    bool closing = false;
-    std::stop_source client_gone; // at end of input nobody waits for answers: running calls stop
-
-    // Wake-ups cost more than short calls (two context switches each, on a pipe-fed server): a
-    // worker that keeps taking from the queue serves it alone. Another is woken when none is
-    // awake, when the backlog outgrows the awake ones, or when the queue has not moved for
-    // `handoff` because the awake ones are in slow calls. That last case is also watched by one
-    // sleeping worker, the lookout, which naps for `handoff` while calls run, so a call queued
-    // behind a slow one waits that long at most. The reader is woken only when it waits for room.
     using clock = std::chrono::steady_clock;
     constexpr auto handoff = std::chrono::milliseconds(1);
-    constexpr std::size_t backlog_per_worker = 16;
+    detail::line_writer writer(out);
+    session s(options.caller, [&writer](const boost::json::object& m) { writer.write(m); });
+    detail::line_source source(::fileno(in), options.max_line_bytes);
+    std::stop_source client_gone; // at end of input nobody waits for answers: running calls stop
     const std::size_t pool = std::max(1u, options.workers);
-    std::size_t sleeping = 0, waking = 0;
-    bool lookout_posted = false, reader_waits = false;
-    clock::time_point last_take{};
-    // Under the mutex: whether a queued message needs one more worker than are awake.
-    auto needs_worker = [&] {
-        if (queue.empty() || sleeping <= waking) return false;
-        const std::size_t awake = pool - sleeping + waking; // running, or woken and on their way
-        return awake == 0 || queue.size() > backlog_per_worker * awake || clock::now() - last_take >= handoff;
+    const std::size_t max_queued = std::max<std::size_t>(options.max_queued, 1);
+
+    std::mutex mutex;
+    std::condition_variable idle;    // threads with nothing to do
+    std::condition_variable lookout; // the one that watches the reader's call
+    std::condition_variable space;   // the reader, waiting for room in the queue
+    std::deque<jsonrpc::message> queue;
+    std::size_t running = 0;        // calls under way, the reader's included
+    std::uint64_t reading_turn = 0; // counts hand-overs of the reading role
+    bool reader_in_call = false, input_ended = false, lookout_posted = false, lookout_waits = false,
+         reader_waits = false;
+    clock::time_point call_started{};
+
+    auto answer = [&](jsonrpc::message&& message) {
+        if (auto reply = srv.handle(std::move(message), s, client_gone.get_token())) writer.write(*reply);
     };
 
-    std::vector<std::jthread> workers;
-    for (std::size_t i = 0; i < pool; ++i)
-        workers.emplace_back([&](std::stop_token) {
-            while (true) {
-                std::optional<jsonrpc::message> message;
-                bool wake_reader = false, post_lookout = false;
+    // Holding the reading role: serves the input until it ends, or until another thread takes
+    // the role over during a call (this thread then goes on as a worker).
+    auto read_input = [&] {
+        std::string_view line;
+        while (true) {
+            auto got = source.next(line);
+            if (got == detail::line_source::got::end) {
                 {
-                    std::unique_lock lock(mutex);
-                    bool nap = false; // a lookout that found the queue moving naps again
-                    while (true) {
-                        if (!queue.empty()) {
-                            if (closing || !nap) break;
-                        } else if (closing) {
+                    std::lock_guard lock(mutex);
+                    input_ended = true;
+                }
+                client_gone.request_stop();
+                idle.notify_all();
+                lookout.notify_all();
+                return;
+            }
+            if (got == detail::line_source::got::too_long) {
+                writer.write(jsonrpc::make_error(nullptr, jsonrpc::error_code::parse_error,
+                                                 "the message is longer than the limit of " +
+                                                     std::to_string(options.max_line_bytes) + " bytes"));
+                continue;
+            }
+            auto message = srv.read(line);
+            // Only requests, once the session is initialized, may run beside others or be queued.
+            // Everything else is served here, in order: initialize (a client that pipes requests
+            // right behind it must not see them overtake it), notifications (a cancellation must
+            // not wait behind the call it cancels) and responses (a handler waiting for the
+            // client's answer may hold the last free worker).
+            auto* request = std::get_if<jsonrpc::request>(&message);
+            if (!s.initialized() || (request ? request->is_notification() : !std::holds_alternative<jsonrpc::batch>(message))) {
+                answer(std::move(message));
+                continue;
+            }
+            std::uint64_t turn;
+            {
+                std::unique_lock lock(mutex);
+                reader_waits = true;
+                space.wait(lock, [&] { return queue.size() < max_queued; });
+                reader_waits = false;
+                if (!queue.empty() || running >= pool) {
+                    queue.push_back(std::move(message));
+                    // Rare: a thread is free but has not yet looked at the queue.
+                    auto* wake = running < pool ? (lookout_posted ? &lookout : &idle) : nullptr;
+                    lock.unlock();
+                    if (wake) wake->notify_one();
+                    continue;
+                }
+                ++running;
+                reader_in_call = true;
+                call_started = clock::now();
+                turn = reading_turn;
+                // Someone must watch this call: a standby becomes the lookout, or the lookout,
+                // asleep while nothing ran, starts its watch.
+                if (!lookout_posted) idle.notify_one();
+                else if (lookout_waits) lookout.notify_one();
+            }
+            answer(std::move(message));
+            {
+                std::lock_guard lock(mutex);
+                --running;
+                if (reading_turn != turn) return;
+                reader_in_call = false;
+            }
+        }
+    };
+
+    // A thread without the reading role: runs queued requests; one of those with nothing to do
+    // is the lookout, the rest sleep.
+    auto serve = [&](bool reading) {
+        bool is_lookout = false;
+        while (true) {
+            if (reading) read_input();
+            reading = false;
+            std::optional<jsonrpc::message> message;
+            {
+                std::unique_lock lock(mutex);
+                while (true) {
+                    if (!queue.empty() && running < pool) {
+                        message.emplace(std::move(queue.front()));
+                        queue.pop_front();
+                        ++running;
+                        if (reader_waits) space.notify_one();
+                        break;
+                    }
+                    if (input_ended) {
+                        if (queue.empty()) {
+                            if (is_lookout) lookout_posted = false;
+                            // Those that slept while the queue drained must see it is empty.
+                            idle.notify_all();
+                            lookout.notify_all();
                             return;
                         }
-                        ++sleeping;
-                        // With calls running, one sleeper is the lookout, and it never sleeps
-                        // without a timeout.
-                        const bool lookout = nap || (!lookout_posted && sleeping < pool);
-                        auto woke = std::cv_status::no_timeout;
-                        if (lookout) {
-                            lookout_posted = true;
-                            woke = ready.wait_for(lock, handoff);
-                            lookout_posted = false;
-                        } else {
-                            ready.wait(lock);
-                        }
-                        --sleeping;
-                        if (waking) --waking;
-                        // Its nap over, the lookout takes the queue over unless another worker
-                        // is awake and took from it within `handoff`.
-                        nap = lookout && woke == std::cv_status::timeout && !queue.empty() && sleeping + 1 < pool &&
-                              clock::now() - last_take < handoff;
+                    } else if (reader_in_call && clock::now() - call_started >= handoff) {
+                        ++reading_turn; // the reader's call goes on as a worker's
+                        reader_in_call = false;
+                        reading = true;
+                        break;
                     }
-                    message.emplace(std::move(queue.front()));
-                    queue.pop_front();
-                    last_take = clock::now();
-                    wake_reader = reader_waits;
-                    // This call may be slow: a sleeper must be the lookout while it runs.
-                    post_lookout = !lookout_posted && sleeping > waking;
+                    if (is_lookout || !lookout_posted) {
+                        is_lookout = lookout_posted = true;
+                        lookout_waits = !reader_in_call;
+                        if (reader_in_call) lookout.wait_until(lock, call_started + handoff);
+                        else lookout.wait(lock);
+                        lookout_waits = false;
+                    } else {
+                        idle.wait(lock);
+                    }
                 }
-                if (wake_reader) space.notify_one();
-                if (post_lookout) ready.notify_one();
-                if (auto reply = srv.handle(std::move(*message), s, client_gone.get_token())) writer.write(*reply);
+                // The next call the reader runs itself wakes a standby to watch it.
+                if (is_lookout) is_lookout = lookout_posted = false;
             }
-        });
-
-    auto submit = [&](const std::string& line) {
-        auto message = srv.read(line);
-        // Requests go to the workers once the session is initialized. Everything else is served
-        // here, in order: initialize (a client that pipes requests right behind it must not see
-        // them overtake it), notifications (a cancellation must not wait behind the call it
-        // cancels) and responses (a handler waiting for the client's answer may hold the last
-        // free worker).
-        auto* request = std::get_if<jsonrpc::request>(&message);
-        bool to_workers = s.initialized() && (request ? !request->is_notification() : std::holds_alternative<jsonrpc::batch>(message));
-        if (!to_workers) {
-            if (auto reply = srv.handle(std::move(message), s, client_gone.get_token())) writer.write(*reply);
-            return;
-        }
-        bool wake = false;
-        {
-            std::unique_lock lock(mutex);
-            reader_waits = true;
-            space.wait(lock, [&] { return queue.size() < std::max<std::size_t>(options.max_queued, 1); });
-            reader_waits = false;
-            queue.push_back(std::move(message));
-            if (needs_worker()) {
-                ++waking;
-                wake = true;
+            if (message) {
+                answer(std::move(*message));
+                std::lock_guard lock(mutex);
+                --running;
             }
         }
-        if (wake) ready.notify_one();
     };
 
-    auto too_long = [&] {
-        writer.write(jsonrpc::make_error(nullptr, jsonrpc::error_code::parse_error,
-                                         "the message is longer than the limit of " +
-                                             std::to_string(options.max_line_bytes) + " bytes"));
-    };
-    std::string line;
-    bool overflow = false;
-    char buffer[64 * 1024];
-    // read(2), not fread: a message must be served as soon as its line arrives, not when a
-    // buffer fills.
-    while (true) {
-        ssize_t got = ::read(::fileno(in), buffer, sizeof buffer);
-        if (got < 0 && errno == EINTR) continue;
-        if (got <= 0) break;
-        for (const char *at = buffer, *end = buffer + got; at < end;) {
-            const char* newline = static_cast<const char*>(std::memchr(at, '\n', static_cast<std::size_t>(end - at)));
-            const char* stop = newline ? newline : end;
-            // Up to the limit, plus one '\r' past it that may still end a CRLF line.
-            std::size_t room = line.size() < options.max_line_bytes ? options.max_line_bytes - line.size() : 0;
-            std::size_t take = std::min(room, static_cast<std::size_t>(stop - at));
-            line.append(at, take);
-            if (at + take < stop) {
-                if (take + 1 == static_cast<std::size_t>(stop - at) && at[take] == '\r' && !overflow &&
-                    (line.empty() || line.back() != '\r') && line.size() == options.max_line_bytes)
-                    line += '\r';
-                else overflow = true;
-            }
-            at = stop + 1;
-            if (!newline) break;
-            if (overflow) {
-                too_long();
-            } else {
-                if (!line.empty() && line.back() == '\r') line.pop_back();
-                if (line.find_first_not_of(" \t") != std::string::npos) submit(line);
-            }
-            line.clear();
-            overflow = false;
-        }
-    }
-    if (overflow) too_long();
-    else if (line.find_first_not_of(" \t\r") != std::string::npos) submit(line);
-    {
-        std::lock_guard lock(mutex);
-        closing = true;
-    }
-    ready.notify_all();
-    client_gone.request_stop();
-    workers.clear(); // joins: queued messages are still served, running calls see their stop token
+    std::vector<std::jthread> threads;
+    for (std::size_t i = 0; i < pool; ++i) threads.emplace_back([&] { serve(false); });
+    serve(true);
+    threads.clear(); // joins: queued messages are still served, running calls see their stop token
 }
 
 } // namespace warden
