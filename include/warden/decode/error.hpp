@@ -55,7 +55,14 @@ inline void tag_invoke(boost::json::value_from_tag, boost::json::value& v, const
 inline boost::json::array to_json(const std::vector<error>& errors) {
     boost::json::array a;
     a.reserve(errors.size());
-    for (const auto& e : errors) a.push_back(boost::json::value_from(e));
+    for (const auto& e : errors) {
+        boost::json::object o; // emplaced: an initializer list would copy the strings twice
+        o.reserve(3);
+        o.emplace("path", e.path);
+        o.emplace("code", to_string(e.code));
+        o.emplace("message", e.message);
+        a.emplace_back(std::move(o));
+    }
     return a;
 }
 

@@ -213,7 +213,11 @@ struct typed_vector {
         // than a generous first reservation: room for 64 elements, within 8 KiB.
         constexpr std::size_t first = std::clamp<std::size_t>(8192 / sizeof(typename V::value_type), 8, 64);
         if (out.capacity() == 0) out.reserve(first);
-        target = &out.emplace_back();
+        using T = typename V::value_type;
+        if constexpr (std::is_aggregate_v<T> && std::is_nothrow_move_constructible_v<T>)
+            target = &out.emplace_back(T{});
+        else
+            target = &out.emplace_back();
         ops = &typed_value<typename V::value_type>::ops;
     }
     static constexpr container_ops ops{nullptr, &element, &no_missing, nullptr};

@@ -35,12 +35,25 @@ concept runnable_tool = is_tool<T> && requires(T& t, const typename T::input& in
 // A tool execution error: the text block says it in words, structuredContent in fields.
 inline boost::json::object tool_error_result(std::string_view code, std::string_view message,
                                              boost::json::object details = {}) {
-    boost::json::object structured{{"code", code}, {"message", message}};
+    // Emplaced, with room reserved: initializer lists (value_ref) would copy the nested values,
+    // and a refusal must cost no more than a call.
+    boost::json::object structured;
+    structured.reserve(2 + details.size());
+    structured.emplace("code", code);
+    structured.emplace("message", message);
     for (auto& kv : details) structured.insert_or_assign(kv.key(), std::move(kv.value()));
-    return boost::json::object{
-        {"content", boost::json::array{boost::json::object{{"type", "text"}, {"text", message}}}},
-        {"structuredContent", std::move(structured)},
-        {"isError", true}};
+    boost::json::object block;
+    block.reserve(2);
+    block.emplace("type", "text");
+    block.emplace("text", message);
+    boost::json::array blocks;
+    blocks.emplace_back(std::move(block));
+    boost::json::object result;
+    result.reserve(3);
+    result.emplace("content", std::move(blocks));
+    result.emplace("structuredContent", std::move(structured));
+    result.emplace("isError", true);
+    return result;
 }
 
 // The result for arguments that fail decoding: every issue, with its path, in both forms.
