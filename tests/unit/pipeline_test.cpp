@@ -523,6 +523,15 @@ TEST_CASE("idempotency store: a waiting duplicate gives up at its deadline", "[p
     short_lived.begin("k", "f", soon);
     short_lived.finish("k", {});
     CHECK(short_lived.begin("k", "f", soon).kind == warden::idempotency_claim::fresh); // expired
+    // Expired results go as calls come, whether or not their keys come back.
+    for (int i = 0; i < 100; ++i) {
+        const std::string key = "e" + std::to_string(i);
+        short_lived.begin(key, "f", soon);
+        short_lived.finish(key, {});
+    }
+    short_lived.finish("k", {});
+    CHECK(short_lived.begin("last", "f", soon).kind == warden::idempotency_claim::fresh);
+    CHECK(short_lived.size() == 1); // "last", running
 
     // Keys are kept as digests: long keys that differ in one character stay apart; the same one replays.
     const std::string long_key(300, 'k');

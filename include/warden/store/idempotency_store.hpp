@@ -92,14 +92,9 @@ public:
         it->second.result = std::move(text);
         it->second.expires = std::chrono::steady_clock::now() + ttl_;
         it->second.generation = ++generation_;
-        finished_.emplace_back(key, generation_);
-        // Over the bound, the oldest results go (a key stored again since is not touched).
-        while (finished_.size() > max_results_) {
-            auto old = entries_.find(finished_.front().first);
-            if (old != entries_.end() && !old->second.running && old->second.generation == finished_.front().second)
-                entries_.erase(old);
-            finished_.pop_front();
-        }
+        finished_.push_back({key, generation_, it->second.expires});
+        // Over the bound, the oldest results go.
+        while (finished_.size() > max_results_) drop_oldest();
         changed_.notify_all();
     }
 
@@ -160,23 +155,32 @@ private:
     }
     static bool expired(const entry& e, std::chrono::steady_clock::time_point now) { return !e.running && now >= e.expires; }
 
-    // Expired results go in batches, when the map has doubled since the last sweep: amortized
-    // constant time per call, and memory bounded by twice what is live.
+    // Every result lives as long (ttl_), so results expire in the order they were stored: the
+    // expired ones are at the front of finished_, and a sweep never looks further.
     void sweep(std::chrono::steady_clock::time_point now) {
-        if (entries_.size() < 2 * swept_size_ + 64) return;
-        for (auto it = entries_.begin(); it != entries_.end();) it = expired(it->second, now) ? entries_.erase(it) : std::next(it);
-        swept_size_ = entries_.size();
+        while (!finished_.empty() && now >= finished_.front().expires) drop_oldest();
+    }
+    // The oldest stored result goes, unless its key was claimed or stored again since.
+    void drop_oldest() {
+        const auto& oldest = finished_.front();
+        auto it = entries_.find(oldest.key);
+        if (it != entries_.end() && !it->second.running && it->second.generation == oldest.generation) entries_.erase(it);
+        finished_.pop_front();
     }
 
     std::chrono::seconds ttl_;
     std::size_t max_results_;
     std::uint64_t secret_;
     std::uint64_t generation_ = 0;
-    std::deque<std::pair<digest, std::uint64_t>> finished_; // oldest first
+    struct stored {
+        digest key;
+        std::uint64_t generation;
+        std::chrono::steady_clock::time_point expires;
+    };
+    std::deque<stored> finished_; // oldest first
     mutable std::mutex mutex_;
     std::condition_variable changed_;
     std::unordered_map<digest, entry, digest_hash> entries_;
-    std::size_t swept_size_ = 0;
 };
 
 } // namespace warden
