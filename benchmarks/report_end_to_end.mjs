@@ -134,14 +134,12 @@ export function endToEnd({ dir, idle, compile, docsDir, chartsDir = 'benchmarks'
         const d32 = m.minimal.get('stdio d32');
         lines.push('Where the end-to-end targets are missed, and why:', '');
         if (missed.some((t) => t.what.includes('server CPU')))
-            lines.push('- **Server CPU per call over stdio.** warden\'s own work per call is a few microseconds in process ' +
-                '(`server_bare` in the pipeline section below); the rest is the operating system. `perf stat` on ' +
-                '`bench_server --stdio` at depth 32, taken by hand, counted about 0.9 context switches per call when every ' +
-                'request could wake a worker; a worker that keeps taking from the queue now serves it alone, which brought ' +
-                'that to about 0.3 and the system time from about 5.6 to 2.8 µs per call. What is left in the kernel is ' +
-                'the pipe reads and writes and the hand-over each time the queue runs dry: the reading thread and the ' +
-                'worker meet through a mutex and a condition variable. The user time left is the JSON envelope and the ' +
-                'reply, built as DOMs (allocation counts below).');
+            lines.push('- **Server CPU per call.** Over stdio the thread that reads a request runs it itself, so a burst ' +
+                'of short calls costs no thread switch (another thread takes the reading over only when a call runs past ' +
+                'a millisecond). `perf stat` on `bench_server --stdio` at depth 32, 100,000 calls, taken by hand: minimal ' +
+                '2.5 µs of user and 0.6 of system time per call, 0.02-0.04 context switches per call; before this design ' +
+                '(a reading thread handing each request to a worker) it was 3.3 and 2.3, with 0.38 switches per call. ' +
+                'The full pipeline took 5.7 µs of user and 2.4 of system time: see the next points.');
         if (missed.some((t) => t.what.includes('p99')))
             lines.push(`- **p99 latency.** With ${d32 ? 32 : 'D'} requests in flight, a request waits behind the others: at ` +
                 `${d32 ? f0(d32.cps) : '?'} calls/s that is ${d32 ? f2((32 / d32.cps) * 1000) : '?'} ms on average for warden. ` +
@@ -149,24 +147,26 @@ export function endToEnd({ dir, idle, compile, docsDir, chartsDir = 'benchmarks'
                 'driver (node) needs one of them to itself at these rates.');
         if (missed.some((t) => t.what.includes('full pipeline')))
             lines.push('- **full against minimal.** The full pipeline does three things per call that minimal does not: ' +
-                'it writes a trace record to the file before the reply goes out (its text, then one `write(2)`), keeps ' +
-                'each result in the idempotency store, and takes three rate-limit buckets. `perf stat`, taken by hand at ' +
-                'depth 32 over 100,000 calls, put the full pipeline at 8.2 µs of user and 4.0 of system time per call; ' +
-                'with the trace off, 6.3 and 2.8; with the store off, 5.9 and 4.0; with both off, 3.0 and 1.7 (minimal: ' +
-                '3.6 and 2.2). The store digests the key and the arguments\' fingerprint (the arguments serialized) and ' +
-                'keeps up to 100,000 results: the driver sends a fresh key with every call, so the map fills to that ' +
-                'bound and its lookups miss the cache. The trace\'s cost is the record itself (the redacted arguments, ' +
-                'the decisions) and its system call. Over HTTP, where the rest of a call costs more, the same work stays ' +
-                'within the 1.5×.');
+                'it writes a trace record to the file before the reply goes out (its text, then one `write(2)` of its ' +
+                'own, so that no reply is ever seen for a call the audit file lacks), keeps each result in the ' +
+                'idempotency store, and takes three rate-limit buckets. `perf stat`, taken by hand at depth 32 over ' +
+                '100,000 calls: full 5.7 µs of user and 2.4 of system time per call, minimal 2.5 and 0.6. The system ' +
+                'time added, 1.8 µs, is that `write(2)`: by itself 0.6× of a whole minimal call, which leaves the rest ' +
+                'of the pipeline no room under 1.5×. In process, with a sink that writes nothing, the stages add 1.7 µs ' +
+                '(`server_full` against `server_bare` below); end to end the user time added is 3.2 µs, the rest being ' +
+                'the record\'s text and the store, which the driver fills with a fresh key per call, so that its lookups ' +
+                'miss the cache. Over HTTP, where the rest of a call costs more, the same work stays within the 1.5×.');
         if (missed.some((t) => t.what.includes('invalid')))
             lines.push('- **Invalid calls.** Every invalid call is rejected. An unknown field, like any other error in ' +
                 'the arguments, is refused in the same one pass that reads a valid call (the parser feeds the decoder ' +
-                'itself, which lists its errors), so the message is read once either way; what differs is the reply, larger for a refusal (the error text and the structured ' +
-                'list). In process a refusal costs 1.2-1.3× a valid call (`server_invalid` against `server_bare` ' +
-                'below). End to end the two land within one tick of /proc\'s CPU clock of each other (10 ms: 0.5 µs ' +
-                'per call over 20,000 stdio calls, 2 µs over 5,000 HTTP calls), so a run can put them either side of ' +
-                '1.0×. With the full pipeline the refusal is cheaper than a valid call (it skips the store, the rate ' +
-                'limits and the handler).');
+                'itself, which lists its errors), so the message is read once either way; what differs is the reply. ' +
+                'A refusal\'s is three times the size of a success\'s (the error text, twice, and the structured list) ' +
+                'and is built as a DOM: in process a refusal costs 1.2-1.3× a valid call (`server_invalid` against ' +
+                '`server_bare` below, with 18 more allocations). With the minimal pipeline over stdio, where a valid call ' +
+                'now costs about 3 µs in all, that difference shows end to end; /proc\'s CPU clock ticks every 10 ms ' +
+                '(0.5 µs per call over 20,000 stdio calls, 2 µs over 5,000 HTTP calls), so the HTTP cells can fall ' +
+                'either side of 1.0×. With the full pipeline the refusal is cheaper than a valid call (it skips the ' +
+                'store, the rate limits and the handler).');
         lines.push('');
     }
 
