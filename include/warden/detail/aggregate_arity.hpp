@@ -1,7 +1,7 @@
 #ifndef WARDEN_DETAIL_AGGREGATE_ARITY_HPP
 #define WARDEN_DETAIL_AGGREGATE_ARITY_HPP
 
-// Counts the initializers an aggregate takes, to catch a member left out of
+// Checks how many initializers an aggregate takes, to catch a member left out of
 // BOOST_DESCRIBE_STRUCT: Boost.Describe cannot see it, so without this check the schema would
 // omit it and the decoder would leave it default-initialized without a word.
 
@@ -28,12 +28,6 @@ constexpr bool brace_initializable(std::index_sequence<I...>) {
     return requires { T{(void(I), any_member{})...}; };
 }
 
-template<class T, std::size_t N = 0>
-constexpr std::size_t aggregate_arity() {
-    if constexpr (N > 128 || !brace_initializable<T>(std::make_index_sequence<N + 1>{})) return N;
-    else return aggregate_arity<T, N + 1>();
-}
-
 // True when every member (and base) of an aggregate is in its description; classes that are not
 // aggregates are taken at their word.
 template<class T>
@@ -45,7 +39,11 @@ constexpr bool describes_every_member() {
             boost::mp11::mp_size<boost::describe::describe_bases<T, boost::describe::mod_any_access>>::value;
         constexpr std::size_t own =
             boost::mp11::mp_size<boost::describe::describe_members<T, boost::describe::mod_any_access>>::value;
-        return aggregate_arity<T>() == bases + own;
+        // Each initializer takes one whole member (any_member converts to any type, so no brace
+        // elision), and fewer always do: the count is right when it fits and one more does not.
+        // Two probes, where counting up from zero would take one per member.
+        return brace_initializable<T>(std::make_index_sequence<bases + own>{}) &&
+               !brace_initializable<T>(std::make_index_sequence<bases + own + 1>{});
     }
 }
 

@@ -38,43 +38,41 @@ struct children<T> { using type = typename member_types<T, public_members<T>>::t
 
 template<class T> using children_t = boost::mp11::mp_transform<boost::mp11::mp_identity, typename children<T>::type>;
 
+// The walks below are class templates joined by std::disjunction and std::conjunction: those
+// stop instantiating at the first answer, and cost the compiler far less than a constexpr
+// function with a lambda per level (the check runs for every tool).
+template<class T, class... Ancestors> struct recursive_walk;
+template<class T, class Children, class... Ancestors> struct recursive_children;
+template<class T, class... C, class... Ancestors>
+struct recursive_children<T, boost::mp11::mp_list<C...>, Ancestors...>
+    : std::disjunction<recursive_walk<C, Ancestors..., T>...> {};
+template<class T, class... Ancestors>
+struct recursive_walk
+    : std::disjunction<std::is_same<T, Ancestors>..., recursive_children<T, typename children<T>::type, Ancestors...>> {};
+
 // True when T contains itself through a vector, optional, map or member: such a schema would
 // be infinite, and the other walks below would never end.
-template<class T, class... Ancestors>
-constexpr bool is_recursive() {
-    if constexpr ((std::is_same_v<T, Ancestors> || ...)) {
-        return true;
-    } else {
-        bool any = false;
-        boost::mp11::mp_for_each<children_t<T>>(
-            [&](auto id) { any = any || is_recursive<typename decltype(id)::type, Ancestors..., T>(); });
-        return any;
-    }
-}
+template<class T>
+constexpr bool is_recursive() { return recursive_walk<T>::value; }
+
+template<class T> struct supported_walk;
+template<class L> struct supported_children;
+template<class... C> struct supported_children<boost::mp11::mp_list<C...>> : std::conjunction<supported_walk<C>...> {};
+template<class T>
+struct supported_walk
+    : std::conjunction<std::bool_constant<is_supported<T>()>, supported_children<typename children<T>::type>> {};
 
 template<class T>
-constexpr bool every_type_supported() {
-    if constexpr (!is_supported<T>()) {
-        return false;
-    } else {
-        bool all = true;
-        boost::mp11::mp_for_each<children_t<T>>(
-            [&](auto id) { all = all && every_type_supported<typename decltype(id)::type>(); });
-        return all;
-    }
-}
+constexpr bool every_type_supported() { return supported_walk<T>::value; }
+
+template<class T> struct secret_walk;
+template<class L> struct secret_children;
+template<class... C> struct secret_children<boost::mp11::mp_list<C...>> : std::disjunction<secret_walk<C>...> {};
+template<class T>
+struct secret_walk : std::disjunction<std::bool_constant<secret_like<T>>, secret_children<typename children<T>::type>> {};
 
 template<class T>
-constexpr bool contains_secret() {
-    if constexpr (secret_like<T>) {
-        return true;
-    } else {
-        bool any = false;
-        boost::mp11::mp_for_each<children_t<T>>(
-            [&](auto id) { any = any || contains_secret<typename decltype(id)::type>(); });
-        return any;
-    }
-}
+constexpr bool contains_secret() { return secret_walk<T>::value; }
 
 template<class T>
 constexpr bool fully_described() {
@@ -82,13 +80,15 @@ constexpr bool fully_described() {
     else return true;
 }
 
+template<class T> struct described_walk;
+template<class L> struct described_children;
+template<class... C> struct described_children<boost::mp11::mp_list<C...>> : std::conjunction<described_walk<C>...> {};
 template<class T>
-constexpr bool every_struct_fully_described() {
-    bool all = fully_described<T>();
-    boost::mp11::mp_for_each<children_t<T>>(
-        [&](auto id) { all = all && every_struct_fully_described<typename decltype(id)::type>(); });
-    return all;
-}
+struct described_walk
+    : std::conjunction<std::bool_constant<fully_described<T>()>, described_children<typename children<T>::type>> {};
+
+template<class T>
+constexpr bool every_struct_fully_described() { return described_walk<T>::value; }
 
 // The structs with a schema_name that T holds, itself included, each once.
 template<class T> struct named_in;
