@@ -56,7 +56,7 @@ inline boost::json::array to_json(const std::vector<error>& errors) {
     boost::json::array a;
     a.reserve(errors.size());
     for (const auto& e : errors) {
-        boost::json::object o; // emplaced: an initializer list would copy the strings twice
+        boost::json::object o; // emplaced into reserved room, without an initializer list in between
         o.reserve(3);
         o.emplace("path", e.path);
         o.emplace("code", to_string(e.code));
