@@ -36,8 +36,6 @@ template<class T>
     requires(is_described_struct<T> && !field_like<T> && !secret_like<T>)
 struct children<T> { using type = typename member_types<T, public_members<T>>::type; };
 
-template<class T> using children_t = boost::mp11::mp_transform<boost::mp11::mp_identity, typename children<T>::type>;
-
 // The walks below are class templates joined by std::disjunction and std::conjunction: those
 // stop instantiating at the first answer, and cost the compiler far less than a constexpr
 // function with a lambda per level (the check runs for every tool).
