@@ -5,12 +5,16 @@
 #include <boost/json/parse.hpp>
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
 #include <mutex>
 #include <set>
 #include <thread>
 #include <unistd.h>
+#include <poll.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -497,6 +501,103 @@ TEST_CASE("stdio: as many calls run at once as there are workers, never more", "
         CHECK(answered.size() == calls);
         CHECK(most == static_cast<int>(workers));
         io.finish();
+    }
+}
+
+TEST_CASE("stdio: while the audit file takes no more lines, no reply goes out ahead of its line", "[server][stdio]") {
+    // The audit file is a FIFO nobody reads until the replies are counted: once it is full, the
+    // trace lines wait, and so must the replies of their calls, whichever thread serves them.
+    const std::string fifo = "stdio_audit_fifo_test";
+    std::remove(fifo.c_str());
+    REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+    const int audit = ::open(fifo.c_str(), O_RDONLY | O_NONBLOCK); // first, so the sink's open does not wait
+    REQUIRE(audit >= 0);
+    {
+        warden::server srv({.pipeline = {.sinks = {std::make_shared<warden::json_lines_sink>(fifo)}}});
+        srv.add(echo_note{});
+        piped_stdio io(srv, 2);
+        const int replies = ::fileno(io.replies);
+        REQUIRE(::fcntl(replies, F_SETFL, O_NONBLOCK) == 0);
+        const int calls = 400; // about 1 KiB of trace each: far more than a pipe holds
+        std::string burst = std::string(init) + "\n";
+        for (int id = 1; id <= calls; ++id)
+            burst += R"({"jsonrpc":"2.0","id":)" + std::to_string(id) +
+                     R"(,"method":"tools/call","params":{"name":"create_support_note","arguments":{"ticketId":"T","note":")" +
+                     std::string(500, 'n') + R"("}}})" "\n";
+        std::thread sending([&] { (void)::write(io.input(), burst.data(), burst.size()); });
+        auto lines_in = [](int fd, std::string& text) {
+            char chunk[65536];
+            for (ssize_t got; (got = ::read(fd, chunk, sizeof chunk)) > 0;) text.append(chunk, static_cast<std::size_t>(got));
+            return static_cast<int>(std::count(text.begin(), text.end(), '\n'));
+        };
+        std::this_thread::sleep_for(std::chrono::milliseconds(300));
+        std::string reply_text, audit_text;
+        const int answered = lines_in(replies, reply_text) - 1; // initialize has no trace line
+        const int audited = lines_in(audit, audit_text);
+        CHECK(audited < calls); // the FIFO did fill up
+        CHECK(answered <= audited);
+        // Then everything flows: every call answered, every line written.
+        int total_replies = answered + 1, total_lines = audited;
+        const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+        while ((total_replies < calls + 1 || total_lines < calls) && std::chrono::steady_clock::now() < until) {
+            total_lines = lines_in(audit, audit_text);
+            total_replies = lines_in(replies, reply_text);
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        }
+        CHECK(total_replies == calls + 1);
+        CHECK(total_lines == calls);
+        sending.join();
+        ::fcntl(replies, F_SETFL, 0);
+        io.finish();
+    }
+    ::close(audit);
+    std::remove(fifo.c_str());
+}
+
+TEST_CASE("stdio: replies held during a burst all go out before the server waits for more input", "[server][stdio]") {
+    // The reading thread holds the replies of the requests it has already read; whatever the
+    // burst ends with (a blank line, a notification, a line too long), they must go out before
+    // it waits for the next line, with the input still open.
+    const std::string ends[] = {"\n\n  \n", R"({"jsonrpc":"2.0","method":"notifications/initialized"})" "\n",
+                                std::string(300, 'x') + "\n"};
+    for (const auto& end : ends) {
+        INFO("the burst ends with: " << end.substr(0, 60));
+        warden::server srv;
+        srv.add(numbered<1>{});
+        int in_pipe[2], out_pipe[2];
+        REQUIRE(::pipe(in_pipe) == 0);
+        REQUIRE(::pipe(out_pipe) == 0);
+        std::FILE* in = ::fdopen(in_pipe[0], "r");
+        std::FILE* out = ::fdopen(out_pipe[1], "w");
+        std::thread serving([&] {
+            warden::serve_stdio(srv, {.max_line_bytes = 200, .workers = 2}, in, out);
+            std::fclose(out);
+        });
+        std::string burst = std::string(init) + "\n";
+        const int calls = 40;
+        for (int id = 1; id <= calls; ++id)
+            burst += R"({"jsonrpc":"2.0","id":)" + std::to_string(id) + R"(,"method":"tools/call","params":{"name":"t1"}})" "\n";
+        burst += end;
+        REQUIRE(::write(in_pipe[1], burst.data(), burst.size()) == static_cast<ssize_t>(burst.size()));
+        // Counts reply lines for up to 5 s, the input left open.
+        const int expected = calls + 1 + (end[0] == 'x' ? 1 : 0); // initialize, the calls, the too-long line's error
+        int lines = 0;
+        std::string text;
+        const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+        while (lines < expected && std::chrono::steady_clock::now() < until) {
+            pollfd p{out_pipe[0], POLLIN, 0};
+            if (::poll(&p, 1, 50) <= 0) continue;
+            char chunk[4096];
+            ssize_t got = ::read(out_pipe[0], chunk, sizeof chunk);
+            if (got <= 0) break;
+            text.append(chunk, static_cast<std::size_t>(got));
+            lines = static_cast<int>(std::count(text.begin(), text.end(), '\n'));
+        }
+        CHECK(lines == expected);
+        ::close(in_pipe[1]);
+        serving.join();
+        std::fclose(in);
+        ::close(out_pipe[0]);
     }
 }
 

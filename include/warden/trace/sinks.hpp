@@ -4,6 +4,7 @@
 // Where trace records go: a JSON-lines file (the audit log), memory (tests), or a callback.
 
 #include <warden/detail/batched_writer.hpp>
+#include <warden/detail/held_output.hpp>
 #include <warden/trace/trace.hpp>
 
 #include <boost/json/serialize.hpp>
@@ -31,43 +32,57 @@ public:
 };
 
 // Appends one JSON object per line; each line is in the file before the call's reply goes out,
-// so a crash loses at most the line being written.
+// so a crash loses at most the lines of the replies not yet sent. Where the transport holds a run
+// of replies back to send them together (stdio, under load), the lines of those calls are held with
+// them and written first, in one write(2).
 class json_lines_sink final : public trace_sink {
 public:
-    explicit json_lines_sink(const std::string& path) : file_(open(path)) {
-        struct stat st{};
-        // A regular file opened for appending takes each line with one write(2), whole, from any
-        // number of threads at once: no lock, and no thread waits for another's write. Anything
-        // else (a pipe, a terminal) goes through one writer, which keeps lines whole.
-        if (::fstat(::fileno(file_.get()), &st) != 0 || !S_ISREG(st.st_mode))
-            shared_ = std::make_unique<detail::batched_writer>(file_.get(), true);
-    }
+    explicit json_lines_sink(const std::string& path) : file_(path) {}
 
     void write(const trace_record& record) override {
         std::string line;
         line.reserve(1024);
         append_json_line(line, record);
-        if (shared_) return shared_->write(line);
-        const int fd = ::fileno(file_.get());
-        for (std::string_view rest = line; !rest.empty();) {
-            const ::ssize_t put = ::write(fd, rest.data(), rest.size());
-            if (put < 0 && errno == EINTR) continue;
-            if (put <= 0) return; // a full disk: the trace is best effort past this point
-            rest.remove_prefix(static_cast<std::size_t>(put));
-        }
+        if (auto* held = detail::holding) return held->hold(file_, line);
+        file_.put(line);
     }
 
 private:
-    struct closer {
-        void operator()(std::FILE* f) const { std::fclose(f); }
+    class file final : public detail::line_target {
+    public:
+        explicit file(const std::string& path) : file_(open(path)) {
+            struct stat st{};
+            // A regular file opened for appending takes each write(2) whole, from any number of
+            // threads at once: no lock, and no thread waits for another's write. Anything else (a
+            // pipe, a terminal) goes through one writer, which keeps lines whole.
+            if (::fstat(::fileno(file_.get()), &st) != 0 || !S_ISREG(st.st_mode))
+                shared_ = std::make_unique<detail::batched_writer>(file_.get(), true);
+        }
+        // Whole lines.
+        void put(std::string_view lines) override {
+            if (shared_) return shared_->write(lines);
+            const int fd = ::fileno(file_.get());
+            for (std::string_view rest = lines; !rest.empty();) {
+                const ::ssize_t put = ::write(fd, rest.data(), rest.size());
+                if (put < 0 && errno == EINTR) continue;
+                if (put <= 0) return; // a full disk: the trace is best effort past this point
+                rest.remove_prefix(static_cast<std::size_t>(put));
+            }
+        }
+
+    private:
+        struct closer {
+            void operator()(std::FILE* f) const { std::fclose(f); }
+        };
+        static std::FILE* open(const std::string& path) {
+            std::FILE* f = std::fopen(path.c_str(), "a");
+            if (!f) throw std::runtime_error("warden: cannot open the trace file " + path);
+            return f;
+        }
+        std::unique_ptr<std::FILE, closer> file_;
+        std::unique_ptr<detail::batched_writer> shared_;
     };
-    static std::FILE* open(const std::string& path) {
-        std::FILE* f = std::fopen(path.c_str(), "a");
-        if (!f) throw std::runtime_error("warden: cannot open the trace file " + path);
-        return f;
-    }
-    std::unique_ptr<std::FILE, closer> file_;
-    std::unique_ptr<detail::batched_writer> shared_;
+    file file_;
 };
 
 // Keeps every record; for tests.

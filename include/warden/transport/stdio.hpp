@@ -3,9 +3,11 @@
 
 // MCP over stdio: one JSON-RPC message per line in, one per line out. stdout carries protocol
 // only. Calls are served by a pool of threads, so a slow tool holds up a ping or another call
-// for a millisecond at most; replies go out as they are ready.
+// for a millisecond at most; replies go out as they are ready, those of a run of short calls
+// together.
 
 #include <warden/detail/batched_writer.hpp>
+#include <warden/detail/held_output.hpp>
 #include <warden/protocol/server.hpp>
 
 #include <boost/json/serialize.hpp>
@@ -38,15 +40,17 @@ struct stdio_options {
 
 namespace detail {
 
-// One message per line, from any thread.
-class line_writer {
+// One message per line, from any thread; a reply may be held back (held_output).
+class line_writer final : public line_target {
 public:
     explicit line_writer(std::FILE* out) : out_(out) {}
-    void write(const boost::json::value& message) {
+    void write(const boost::json::value& message, held_output* held = nullptr) {
         std::string line = boost::json::serialize(message);
         line += '\n';
-        out_.write(line);
+        if (held) held->hold_reply(line);
+        else out_.write(line);
     }
+    void put(std::string_view lines) override { out_.write(lines); }
 
 private:
     batched_writer out_;
@@ -65,11 +69,14 @@ public:
     line_source(int fd, std::size_t max_line_bytes) : fd_(fd), max_(max_line_bytes) {}
 
     // The next line that is not blank, without its line ending; `too_long` for one over the
-    // limit (it is skipped); `end` once the input has ended.
-    got next(std::string_view& line) {
+    // limit (it is skipped); `end` once the input has ended. `before_wait()` runs before each
+    // read(2), which may wait for the client.
+    template<class F>
+    got next(std::string_view& line, F&& before_wait) {
         while (true) {
             if (at_ == end_) {
                 if (ended_) return got::end;
+                before_wait();
                 // read(2), not fread: a message must be served as soon as its line arrives, not
                 // when a buffer fills.
                 ssize_t n = ::read(fd_, buffer_.get(), size);
@@ -172,16 +179,41 @@ inline void serve_stdio(const server& srv, const stdio_options& options = {}, st
          reader_waits = false;
     clock::time_point call_started{};
 
+    // The reading thread holds its replies back while more requests are already read, and sends
+    // them together (with their audit lines, see held_output) before it waits for input, after
+    // 64 KiB of them, or after 200 us: under load a run of calls costs a write(2) or two, not two
+    // per call. Replies from other threads, and messages to the client during a call, go out at once.
+    detail::held_output held(writer);
+    constexpr std::size_t max_held_bytes = 64 * 1024;
+    constexpr auto max_hold = std::chrono::microseconds(200);
+
     auto answer = [&](jsonrpc::message&& message) {
-        if (auto reply = srv.handle(std::move(message), s, client_gone.get_token())) writer.write(*reply);
+        if (auto reply = srv.handle(std::move(message), s, client_gone.get_token())) writer.write(*reply, detail::holding);
     };
 
     // Holding the reading role: serves the input until it ends, or until another thread takes
     // the role over during a call (this thread then goes on as a worker).
     auto read_input = [&] {
+        struct holding_output {
+            detail::held_output& held;
+            explicit holding_output(detail::held_output& h) : held(h) {
+                detail::holding = &held;
+                held.release(); // what a reader caught in a slow call was holding goes out now
+            }
+            ~holding_output() {
+                detail::holding = nullptr;
+                held.release();
+            }
+        } holding(held);
+        auto run_started = clock::now();
         std::string_view line;
         while (true) {
-            auto got = source.next(line);
+            auto release = [&] {
+                held.release();
+                run_started = clock::now();
+            };
+            if (held.reply_bytes() >= max_held_bytes || call_started - run_started >= max_hold) release();
+            auto got = source.next(line, release);
             if (got == detail::line_source::got::end) {
                 {
                     std::lock_guard lock(mutex);
@@ -195,7 +227,8 @@ inline void serve_stdio(const server& srv, const stdio_options& options = {}, st
             if (got == detail::line_source::got::too_long) {
                 writer.write(jsonrpc::make_error(nullptr, jsonrpc::error_code::parse_error,
                                                  "the message is longer than the limit of " +
-                                                     std::to_string(options.max_line_bytes) + " bytes"));
+                                                     std::to_string(options.max_line_bytes) + " bytes"),
+                             &held);
                 continue;
             }
             auto message = srv.read(line);
@@ -212,9 +245,14 @@ inline void serve_stdio(const server& srv, const stdio_options& options = {}, st
             std::uint64_t turn;
             {
                 std::unique_lock lock(mutex);
-                reader_waits = true;
-                space.wait(lock, [&] { return queue.size() < max_queued; });
-                reader_waits = false;
+                if (queue.size() >= max_queued) {
+                    lock.unlock();
+                    held.release(); // nothing held may wait on the workers
+                    lock.lock();
+                    reader_waits = true;
+                    space.wait(lock, [&] { return queue.size() < max_queued; });
+                    reader_waits = false;
+                }
                 if (!queue.empty() || running >= pool) {
                     queue.push_back(std::move(message));
                     // Rare: a thread is free but has not yet looked at the queue.
