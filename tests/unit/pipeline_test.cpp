@@ -6,6 +6,9 @@
 #include <catch2/catch.hpp>
 
 #include <atomic>
+#include <deque>
+#include <map>
+#include <random>
 #include <cstdio>
 #include <fstream>
 #include <mutex>
@@ -504,7 +507,7 @@ TEST_CASE("idempotency store: a waiting duplicate gives up at its deadline", "[p
     CHECK(store.begin("k", "f", soon).kind == warden::idempotency_claim::fresh);
     CHECK(store.begin("k", "f", soon).kind == warden::idempotency_claim::busy);
     CHECK(store.begin("k", "g", soon).kind == warden::idempotency_claim::conflict);
-    store.finish("k", {{"ok", true}});
+    store.finish("k", R"({"ok":true})");
     auto replay = store.begin("k", "f", soon);
     CHECK(replay.kind == warden::idempotency_claim::replay);
     CHECK(replay.result.at("ok") == true);
@@ -512,24 +515,24 @@ TEST_CASE("idempotency store: a waiting duplicate gives up at its deadline", "[p
     warden::memory_idempotency_store small(std::chrono::hours(1), 2);
     for (const char* k : {"a", "b", "c"}) {
         small.begin(k, "f", soon);
-        small.finish(k, {{"k", k}});
+        small.finish(k, R"({"k":")" + std::string(k) + "\"}");
     }
     CHECK(small.size() == 2);
     CHECK(small.begin("a", "f", soon).kind == warden::idempotency_claim::fresh); // evicted: runs again
-    small.finish("a", {{"k", "a2"}});
+    small.finish("a", R"({"k":"a2"})");
     CHECK(small.begin("c", "f", soon).kind == warden::idempotency_claim::replay);
     CHECK(small.begin("a", "f", soon).result.at("k") == "a2");
     warden::memory_idempotency_store short_lived(std::chrono::seconds(0));
     short_lived.begin("k", "f", soon);
-    short_lived.finish("k", {});
+    short_lived.finish("k", "{}");
     CHECK(short_lived.begin("k", "f", soon).kind == warden::idempotency_claim::fresh); // expired
     // Expired results go as calls come, whether or not their keys come back.
     for (int i = 0; i < 100; ++i) {
         const std::string key = "e" + std::to_string(i);
         short_lived.begin(key, "f", soon);
-        short_lived.finish(key, {});
+        short_lived.finish(key, "{}");
     }
-    short_lived.finish("k", {});
+    short_lived.finish("k", "{}");
     CHECK(short_lived.begin("last", "f", soon).kind == warden::idempotency_claim::fresh);
     CHECK(short_lived.size() == 1); // "last", running
 
@@ -538,7 +541,7 @@ TEST_CASE("idempotency store: a waiting duplicate gives up at its deadline", "[p
     std::string other_key = long_key;
     other_key[150] = 'j';
     CHECK(store.begin(long_key, "f", soon).kind == warden::idempotency_claim::fresh);
-    store.finish(long_key, {{"which", "long"}});
+    store.finish(long_key, R"({"which":"long"})");
     CHECK(store.begin(other_key, "f", soon).kind == warden::idempotency_claim::fresh);
     store.abandon(other_key);
     auto long_replay = store.begin(long_key, "f", soon);
@@ -550,11 +553,11 @@ TEST_CASE("idempotency store: a waiting duplicate gives up at its deadline", "[p
         std::string a(n, 'q'), b = a, c = a + '\0';
         b.back() = 'r';
         CHECK(store.begin(a, "f", soon).kind == warden::idempotency_claim::fresh);
-        store.finish(a, {});
+        store.finish(a, "{}");
         CHECK(store.begin(b, "f", soon).kind == warden::idempotency_claim::fresh);
-        store.finish(b, {});
+        store.finish(b, "{}");
         CHECK(store.begin(c, "f", soon).kind == warden::idempotency_claim::fresh);
-        store.finish(c, {});
+        store.finish(c, "{}");
         CHECK(store.begin(a, "f", soon).kind == warden::idempotency_claim::replay);
     }
     // So are fingerprints: arguments that differ in one byte, or by a trailing zero byte, conflict.
@@ -563,10 +566,122 @@ TEST_CASE("idempotency store: a waiting duplicate gives up at its deadline", "[p
         std::string print(n, 'p'), other = print + '\0', changed = print + 'x';
         if (n > 0) changed = print.substr(0, n - 1) + 'o';
         CHECK(store.begin(key, print, soon).kind == warden::idempotency_claim::fresh);
-        store.finish(key, {});
+        store.finish(key, "{}");
         CHECK(store.begin(key, other, soon).kind == warden::idempotency_claim::conflict);
         CHECK(store.begin(key, changed, soon).kind == warden::idempotency_claim::conflict);
         CHECK(store.begin(key, print, soon).kind == warden::idempotency_claim::replay);
+    }
+}
+
+namespace {
+
+// What the in-memory store must answer, written the plain way: keys and fingerprints as strings,
+// in a std::map, every result kept until it expires or is among the oldest over the bound.
+class model_store {
+public:
+    model_store(std::chrono::seconds ttl, std::size_t max_results) : ttl_(ttl), max_(max_results) {}
+    warden::idempotency_claim::kind_t begin(const std::string& key, const std::string& print, std::string& result) {
+        const auto now = std::chrono::steady_clock::now();
+        while (!finished_.empty() && now >= finished_.front().expires) drop_oldest();
+        auto [it, fresh] = entries_.try_emplace(key);
+        if (fresh || (!it->second.running && now >= it->second.expires)) {
+            it->second = {print, true, {}, {}, 0};
+            return warden::idempotency_claim::fresh;
+        }
+        if (it->second.print != print) return warden::idempotency_claim::conflict;
+        if (it->second.running) return warden::idempotency_claim::busy;
+        result = it->second.result;
+        return warden::idempotency_claim::replay;
+    }
+    void finish(const std::string& key, const std::string& result) {
+        auto it = entries_.find(key);
+        if (it == entries_.end()) return;
+        it->second.running = false;
+        it->second.result = result;
+        it->second.expires = std::chrono::steady_clock::now() + ttl_;
+        it->second.generation = ++generation_;
+        finished_.push_back({key, generation_, it->second.expires});
+        while (finished_.size() > max_) drop_oldest();
+    }
+    void abandon(const std::string& key) { entries_.erase(key); }
+    std::size_t size() const { return entries_.size(); }
+
+private:
+    struct entry {
+        std::string print;
+        bool running;
+        std::string result;
+        std::chrono::steady_clock::time_point expires;
+        std::uint64_t generation;
+    };
+    struct stored {
+        std::string key;
+        std::uint64_t generation;
+        std::chrono::steady_clock::time_point expires;
+    };
+    void drop_oldest() {
+        auto it = entries_.find(finished_.front().key);
+        if (it != entries_.end() && !it->second.running && it->second.generation == finished_.front().generation)
+            entries_.erase(it);
+        finished_.pop_front();
+    }
+    std::chrono::seconds ttl_;
+    std::size_t max_;
+    std::uint64_t generation_ = 0;
+    std::map<std::string, entry> entries_;
+    std::deque<stored> finished_;
+};
+
+} // namespace
+
+TEST_CASE("idempotency store: answers as the plain model does over random claims, results, failures and evictions", "[pipeline]") {
+    // Many keys over a small bound, so that the table grows, its runs collide, and keys are
+    // removed from the middle of runs (abandon, eviction, expiry) while others are looked up.
+    struct setting {
+        std::chrono::seconds ttl;
+        std::size_t max_results;
+    };
+    for (auto [ttl, max_results] : {setting{std::chrono::hours(1), 40}, setting{std::chrono::hours(1), 5000},
+                                    setting{std::chrono::seconds(0), 1000}}) {
+        INFO("ttl " << ttl.count() << " s, at most " << max_results);
+        warden::memory_idempotency_store store(ttl, max_results);
+        model_store model(ttl, max_results);
+        std::mt19937 random(7);
+        const auto past = std::chrono::steady_clock::now(); // a duplicate of a running call does not wait
+        int mismatches = 0, replays = 0;
+        for (int step = 0; step < 60000 && mismatches < 5; ++step) {
+            const std::string key = "k" + std::to_string(random() % 600);
+            const std::string print = "f" + std::to_string(random() % 2);
+            switch (random() % 3) {
+            case 0: {
+                std::string expected;
+                const auto want = model.begin(key, print, expected);
+                const auto got = store.begin(key, print, past);
+                if (got.kind != want || (want == warden::idempotency_claim::replay &&
+                                         boost::json::serialize(got.result) != expected)) {
+                    ++mismatches;
+                    FAIL_CHECK("step " << step << ", key " << key << ": kind " << got.kind << ", the model says " << want);
+                }
+                replays += want == warden::idempotency_claim::replay;
+                break;
+            }
+            case 1: {
+                const std::string result = R"({"step":)" + std::to_string(step) + "}";
+                model.finish(key, result);
+                store.finish(key, result);
+                break;
+            }
+            default:
+                model.abandon(key);
+                store.abandon(key);
+            }
+            if (store.size() != model.size()) {
+                ++mismatches;
+                FAIL_CHECK("step " << step << ": " << store.size() << " entries, the model has " << model.size());
+            }
+        }
+        CHECK(mismatches == 0);
+        if (ttl.count() > 0) CHECK(replays > 200); // the run did exercise replays
     }
 }
 

@@ -113,6 +113,19 @@ inline std::size_t json_size(const boost::json::object& o) {
     return n;
 }
 
+// The object's JSON text, written into `out`, whose room is reused.
+inline void serialize_into(std::string& out, const boost::json::object& o) {
+    boost::json::serializer sr;
+    sr.reset(&o);
+    out.resize(std::max<std::size_t>(out.capacity(), 1024));
+    std::size_t n = 0;
+    while (!sr.done()) {
+        if (n == out.size()) out.resize(2 * n);
+        n += sr.read(out.data() + n, out.size() - n).size();
+    }
+    out.resize(n);
+}
+
 // Keys belong to a tenant and a tool: lengths first, so no two scopes can spell the same key.
 inline std::string scoped_key(std::string_view tenant, std::string_view tool, std::string_view key) {
     std::string s = std::to_string(tenant.size()) + ':';
@@ -379,14 +392,21 @@ inline boost::json::object run_steps(std::string_view name, const typed_steps& s
     }
 
     // sanitize: the output is its described fields only (encode); its size is bounded.
+    // The store keeps the result's text, and the trace its exact size: written once, into a
+    // buffer of this thread's, for both. Without either, an upper bound that stays under the limit
+    // settles the size of the usual small results without serializing them.
+    thread_local std::string text;
+    const bool keep_text = succeeded && deduplicated;
     if (succeeded) {
         std::size_t limit = settings != options.tools.end() && settings->second.max_output_bytes
                                 ? *settings->second.max_output_bytes
                                 : options.max_output_bytes;
-        // Serializing only to measure costs a copy of the result: an upper bound that stays under
-        // the limit settles it for the usual small results.
-        std::size_t size = trace.enabled ? json_size(result) : json_size_bound(result);
-        if (!trace.enabled && size > limit) size = json_size(result);
+        std::size_t size = 0;
+        if (!trace.enabled && !keep_text) size = json_size_bound(result);
+        if (trace.enabled || keep_text || size > limit) {
+            serialize_into(text, result);
+            size = text.size();
+        }
         trace.result_bytes = size;
         if (size > limit) {
             trace.decide("sanitize", "deny", std::to_string(size) + " bytes");
@@ -395,6 +415,7 @@ inline boost::json::object run_steps(std::string_view name, const typed_steps& s
                                        "The result is larger than the limit of " + std::to_string(limit) +
                                            " bytes. Ask for less, for example a smaller page.",
                                        {{"limitBytes", limit}});
+            if (keep_text) serialize_into(text, result);
         } else {
             trace.decide("sanitize", "allow");
         }
@@ -403,7 +424,7 @@ inline boost::json::object run_steps(std::string_view name, const typed_steps& s
     // A success is kept for retries (a result too large to send too: the work is done). A failure
     // is forgotten, so a retry runs again: see docs/pipeline.md on failed calls.
     if (deduplicated) {
-        if (succeeded) options.idempotency->finish(key, result);
+        if (keep_text) options.idempotency->finish(key, text);
         else options.idempotency->abandon(key);
     }
     return result;

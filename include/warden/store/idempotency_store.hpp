@@ -7,7 +7,6 @@
 
 #include <boost/json/object.hpp>
 #include <boost/json/parse.hpp>
-#include <boost/json/serialize.hpp>
 
 #include <array>
 #include <bit>
@@ -20,7 +19,7 @@
 #include <random>
 #include <string>
 #include <string_view>
-#include <unordered_map>
+#include <vector>
 
 namespace warden {
 
@@ -41,8 +40,8 @@ public:
     // the key, waits for it until `wait_until`: concurrent duplicates never both run.
     virtual idempotency_claim begin(const std::string& key, const std::string& fingerprint,
                                     std::chrono::steady_clock::time_point wait_until) = 0;
-    // The claimed call succeeded: keep its result for replays.
-    virtual void finish(const std::string& key, const boost::json::object& result) = 0;
+    // The claimed call succeeded: keep its result, a JSON object's text, for replays.
+    virtual void finish(const std::string& key, std::string_view result_json) = 0;
     // The claimed call failed: forget the key, so that a retry runs again.
     virtual void abandon(const std::string& key) = 0;
 };
@@ -56,43 +55,55 @@ public:
 // different argument sets under one key, to collide in 192 bits: vanishingly rare by chance, and
 // not something a caller can aim at without the secret. Keys are scoped by tenant and tool
 // before they get here.
+//
+// The table is open addressing over the key digests (a slot is the digest and where its entry
+// is), at most half full, so a lookup of a key that is not there, the usual case, reads one slot.
+// Entries live in one array and are reused, with the room their result text had.
 class memory_idempotency_store final : public idempotency_store {
 public:
     explicit memory_idempotency_store(std::chrono::seconds ttl = std::chrono::hours(24), std::size_t max_results = 100000)
-        : ttl_(ttl), max_results_(max_results), secret_(draw_secret()) {}
+        : ttl_(ttl), max_results_(max_results), secret_(draw_secret()), slots_(16) {}
 
     idempotency_claim begin(const std::string& given_key, const std::string& fingerprint,
                             std::chrono::steady_clock::time_point wait_until) override {
         const digest key = digest_of(given_key), print = digest_of(fingerprint);
         std::unique_lock lock(mutex_);
-        sweep(std::chrono::steady_clock::now());
+        const auto now = std::chrono::steady_clock::now();
+        sweep(now);
         while (true) {
-            auto [it, fresh] = entries_.try_emplace(key);
-            if (fresh || expired(it->second, std::chrono::steady_clock::now())) {
-                it->second = entry{print, true, {}, {}, 0};
+            const std::size_t at = find(key);
+            if (!slots_[at].used) {
+                claim(insert(at, key), print);
                 return {idempotency_claim::fresh};
             }
-            if (it->second.fingerprint != print) return {idempotency_claim::conflict};
-            if (!it->second.running) return {idempotency_claim::replay, boost::json::parse(it->second.result).as_object()};
+            entry& e = entries_[slots_[at].entry];
+            if (expired(e, std::chrono::steady_clock::now())) {
+                claim(slots_[at].entry, print);
+                return {idempotency_claim::fresh};
+            }
+            if (e.fingerprint != print) return {idempotency_claim::conflict};
+            if (!e.running) return {idempotency_claim::replay, boost::json::parse(e.result).as_object()};
             if (changed_.wait_until(lock, wait_until) == std::cv_status::timeout) {
-                auto again = entries_.find(key);
-                if (again != entries_.end() && again->second.running && again->second.fingerprint == print)
-                    return {idempotency_claim::busy};
+                const std::size_t again = find(key);
+                if (slots_[again].used) {
+                    const entry& still = entries_[slots_[again].entry];
+                    if (still.running && still.fingerprint == print) return {idempotency_claim::busy};
+                }
             }
         }
     }
 
-    void finish(const std::string& given_key, const boost::json::object& result) override {
+    void finish(const std::string& given_key, std::string_view result_json) override {
         const digest key = digest_of(given_key);
-        std::string text = boost::json::serialize(result); // a replay is rare: text is smaller and one allocation
         std::lock_guard lock(mutex_);
-        auto it = entries_.find(key);
-        if (it == entries_.end()) return;
-        it->second.running = false;
-        it->second.result = std::move(text);
-        it->second.expires = std::chrono::steady_clock::now() + ttl_;
-        it->second.generation = ++generation_;
-        finished_.push_back({key, generation_, it->second.expires});
+        const std::size_t at = find(key);
+        if (!slots_[at].used) return;
+        entry& e = entries_[slots_[at].entry];
+        e.running = false;
+        e.result.assign(result_json.data(), result_json.size()); // into the room a reused entry had
+        e.expires = std::chrono::steady_clock::now() + ttl_;
+        e.generation = ++generation_;
+        finished_.push_back({key, generation_, e.expires});
         // Over the bound, the oldest results go.
         while (finished_.size() > max_results_) drop_oldest();
         changed_.notify_all();
@@ -101,27 +112,33 @@ public:
     void abandon(const std::string& given_key) override {
         const digest key = digest_of(given_key);
         std::lock_guard lock(mutex_);
-        entries_.erase(key);
+        const std::size_t at = find(key);
+        if (slots_[at].used) erase(at);
         changed_.notify_all();
     }
 
     std::size_t size() const {
         std::lock_guard lock(mutex_);
-        return entries_.size();
+        return used_;
     }
 
 private:
     using digest = std::array<std::uint64_t, 3>;
-    struct digest_hash {
-        std::size_t operator()(const digest& d) const noexcept { return static_cast<std::size_t>(d[0]); }
+    struct slot {
+        digest key;
+        std::uint32_t entry;
+        std::uint32_t used; // 0 or 1
     };
     struct entry {
         digest fingerprint;
         bool running = true;
-        std::string result; // serialized
+        std::string result; // the text
         std::chrono::steady_clock::time_point expires;
         std::uint64_t generation; // which finish() stored it
+        std::uint32_t next_free;
     };
+    static constexpr std::uint32_t no_entry = ~std::uint32_t{0};
+    static constexpr std::size_t kept_room = 4096; // a freed entry keeps this much of its text's room
 
     // Three multiply-mix functions over eight bytes at a time, each started from the secret.
     digest digest_of(std::string_view text) const {
@@ -155,6 +172,67 @@ private:
     }
     static bool expired(const entry& e, std::chrono::steady_clock::time_point now) { return !e.running && now >= e.expires; }
 
+    std::size_t mask() const { return slots_.size() - 1; }
+    std::size_t home(const digest& key) const { return static_cast<std::size_t>(key[0]) & mask(); }
+
+    // The slot holding `key`, or the free slot where it would go.
+    std::size_t find(const digest& key) const {
+        std::size_t i = home(key);
+        while (slots_[i].used && slots_[i].key != key) i = (i + 1) & mask();
+        return i;
+    }
+
+    // Puts `key` in the free slot `at` with a new entry; returns the entry.
+    std::uint32_t insert(std::size_t at, const digest& key) {
+        std::uint32_t e;
+        if (free_ != no_entry) {
+            e = free_;
+            free_ = entries_[e].next_free;
+        } else {
+            e = static_cast<std::uint32_t>(entries_.size());
+            entries_.emplace_back();
+        }
+        slots_[at] = {key, e, 1};
+        if (++used_ * 2 > slots_.size()) grow();
+        return e;
+    }
+    void claim(std::uint32_t e, const digest& print) {
+        entry& it = entries_[e];
+        it.fingerprint = print;
+        it.running = true;
+        if (it.result.capacity() > kept_room) std::string().swap(it.result);
+        it.result.clear();
+        it.generation = 0; // no finished_ record names it until it is stored
+    }
+
+    // Twice the slots; the entries stay where they are.
+    void grow() {
+        std::vector<slot> old(slots_.size() * 2);
+        old.swap(slots_);
+        for (const slot& s : old)
+            if (s.used) slots_[find(s.key)] = s;
+    }
+
+    // Frees the slot `at` and its entry, and moves up the slots of the same run that would no
+    // longer be found past the gap (deletion without tombstones).
+    void erase(std::size_t at) {
+        entry& e = entries_[slots_[at].entry];
+        if (e.result.capacity() > kept_room) std::string().swap(e.result);
+        e.next_free = free_;
+        free_ = slots_[at].entry;
+        --used_;
+        for (std::size_t next = (at + 1) & mask(); slots_[next].used; next = (next + 1) & mask()) {
+            const std::size_t h = home(slots_[next].key);
+            // The slot at `next` may move to the gap unless its home lies after the gap, up to `next`.
+            const bool stays = at <= next ? (at < h && h <= next) : (at < h || h <= next);
+            if (!stays) {
+                slots_[at] = slots_[next];
+                at = next;
+            }
+        }
+        slots_[at].used = 0;
+    }
+
     // Every result lives as long (ttl_), so results expire in the order they were stored: the
     // expired ones are at the front of finished_, and a sweep never looks further.
     void sweep(std::chrono::steady_clock::time_point now) {
@@ -163,8 +241,11 @@ private:
     // The oldest stored result goes, unless its key was claimed or stored again since.
     void drop_oldest() {
         const auto& oldest = finished_.front();
-        auto it = entries_.find(oldest.key);
-        if (it != entries_.end() && !it->second.running && it->second.generation == oldest.generation) entries_.erase(it);
+        const std::size_t at = find(oldest.key);
+        if (slots_[at].used) {
+            const entry& e = entries_[slots_[at].entry];
+            if (!e.running && e.generation == oldest.generation) erase(at);
+        }
         finished_.pop_front();
     }
 
@@ -180,7 +261,10 @@ private:
     std::deque<stored> finished_; // oldest first
     mutable std::mutex mutex_;
     std::condition_variable changed_;
-    std::unordered_map<digest, entry, digest_hash> entries_;
+    std::vector<slot> slots_;    // a power of two, at most half used
+    std::vector<entry> entries_; // those in no slot are chained from free_
+    std::uint32_t free_ = no_entry;
+    std::size_t used_ = 0;
 };
 
 } // namespace warden
