@@ -218,7 +218,7 @@ TEST_CASE("server::read: a tool replaced while its call waits is not handed the 
     CHECK(reply->at("error").at("message") == "unknown tool: create_support_note");
 }
 
-TEST_CASE("server::read: with stages of your own, arguments are read as JSON for them", "[server][read]") {
+TEST_CASE("server::read: with stages of your own too, arguments go straight into the input; stages see it as JSON", "[server][read]") {
     struct looks : warden::stage {
         std::string_view name() const override { return "looks"; }
         std::optional<warden::rejection> check(warden::call_info& call) override {
@@ -237,8 +237,15 @@ TEST_CASE("server::read: with stages of your own, arguments are read as JSON for
     const std::string text = cr::call("create_support_note", R"({ "note" : "n", "ticketId" : "T" })");
     auto message = srv.read(text);
     auto& r = std::get<warden::jsonrpc::request>(message);
-    CHECK_FALSE(r.decoded);
-    CHECK(r.params.contains("arguments"));
+    CHECK(r.decoded);
+    CHECK_FALSE(r.params.contains("arguments"));
     REQUIRE(srv.handle(std::move(message), s));
-    CHECK(stage->seen == R"({"note":"n","ticketId":"T"})"); // as sent, in its order
+    CHECK(stage->seen == R"({"ticketId":"T","note":"n"})"); // the input, in its struct's order
+    // Read the usual way (the arguments before the name), the stage sees the same.
+    stage->seen.clear();
+    const std::string reordered = R"({"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"arguments":{ "note" : "n", "ticketId" : "T" },"name":"create_support_note"}})";
+    auto usual = srv.read(reordered);
+    CHECK_FALSE(std::get<warden::jsonrpc::request>(usual).decoded);
+    REQUIRE(srv.handle(std::move(usual), s));
+    CHECK(stage->seen == R"({"ticketId":"T","note":"n"})");
 }

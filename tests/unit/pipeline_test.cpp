@@ -427,6 +427,27 @@ TEST_CASE("pipeline: an out-of-band approver answers for clients that cannot eli
     CHECK(runs == 1);
 }
 
+TEST_CASE("pipeline: the idempotency fingerprint tells secrets apart that the trace redacts", "[pipeline]") {
+    // The trace's arguments are redacted; the fingerprint must still see the secret itself.
+    for (bool traced : {true, false}) {
+        INFO("traced: " << traced);
+        auto sink = std::make_shared<warden::memory_sink>();
+        std::atomic<int> runs{0};
+        warden::server_options options;
+        if (traced) options.pipeline.sinks = {sink};
+        warden::server srv(options);
+        srv.add(pl::add_note{&runs});
+        warden::session s({"ann", "acme", {"notes"}});
+        initialize(srv, s, false);
+        const std::string args = R"({"ticketId":"T-1","note":"same","apiToken":"a"})";
+        CHECK(code_of(call(srv, s, "add_note", args)) == "ok");
+        CHECK(call(srv, s, "add_note", args).at("_meta").at("warden/replayed") == true);
+        CHECK(code_of(call(srv, s, "add_note", R"({"ticketId":"T-1","note":"same","apiToken":"b"})")) == "idempotency_key_reused");
+        CHECK(runs == 1);
+        if (traced) CHECK(boost::json::serialize(sink->records().front().arguments).find("\"a\"") == std::string::npos);
+    }
+}
+
 TEST_CASE("pipeline: a retried write runs once; other arguments under the same key are refused", "[pipeline]") {
     auto sink = std::make_shared<warden::memory_sink>();
     std::atomic<int> runs{0};

@@ -113,10 +113,11 @@ inline std::size_t json_size(const boost::json::object& o) {
     return n;
 }
 
-// The object's JSON text, written into `out`, whose room is reused.
-inline void serialize_into(std::string& out, const boost::json::object& o) {
+// The JSON text of `v` (an object or a value), written into `out`, whose room is reused.
+template<class Json>
+void serialize_into(std::string& out, const Json& v) {
     boost::json::serializer sr;
-    sr.reset(&o);
+    sr.reset(&v);
     out.resize(std::max<std::size_t>(out.capacity(), 1024));
     std::size_t n = 0;
     while (!sr.done()) {
@@ -171,6 +172,7 @@ struct typed_steps {
     const input_decoder* decoder; // the input's type, and decode on a parsed value
     bool needs_approval;
     bool mutating;
+    bool has_secrets; // if not, exact and redacted write the same
     std::optional<tool_error> (*validate)(const void* tool, const void* in, context& ctx);
     decision (*authorize)(const void* tool, const void* in, const principal& caller);
     boost::json::value (*exact)(const void* in);           // the input as JSON, secrets included
@@ -191,7 +193,8 @@ template<class Tool>
 constexpr typed_steps make_steps() {
     using P = tool_policy<Tool>;
     using input_type = typename Tool::input;
-    typed_steps steps{&input_decoder_for<input_type>, P::needs_approval, P::is_mutating, nullptr, nullptr,
+    typed_steps steps{&input_decoder_for<input_type>, P::needs_approval, P::is_mutating, contains_secret<input_type>(),
+                      nullptr, nullptr,
                       [](const void* i) { return encode_input<input_type>(i, true); },
                       [](const void* i) { return encode_input<input_type>(i, false); },
                       nullptr, nullptr, nullptr,
@@ -243,6 +246,17 @@ inline boost::json::object run_steps(std::string_view name, const typed_steps& s
     const void* in = decoded_ahead ? call.decoded->get() : decoded_here->get();
     if (trace.enabled) trace.arguments = steps.redacted(in);
     trace.decide("decode", "allow");
+    // The input as JSON with its secrets, for your stages and the idempotency fingerprint: written
+    // once, when first needed; the trace's copy serves when there are no secrets to tell apart.
+    boost::json::value exact_here;
+    const boost::json::value* exact_arguments = nullptr;
+    auto exact = [&]() -> const boost::json::value& {
+        if (!exact_arguments) {
+            if (trace.enabled && !steps.has_secrets) exact_arguments = &trace.arguments;
+            else exact_arguments = &(exact_here = steps.exact(in));
+        }
+        return *exact_arguments;
+    };
 
     // validate: what a schema cannot say.
     if (steps.validate) {
@@ -270,10 +284,8 @@ inline boost::json::object run_steps(std::string_view name, const typed_steps& s
 
     // Your stages.
     if (!options.stages.empty()) {
-        // Stages see the arguments as JSON: as sent, or (when decoded ahead) as the input holds them.
-        boost::json::value from_input;
-        if (decoded_ahead) from_input = steps.exact(in);
-        call_info info(name, summary, decoded_ahead ? from_input : call.arguments, ctx, trace);
+        // Stages see the validated input as JSON: what the handler gets, however the client spelled it.
+        call_info info(name, summary, exact(), ctx, trace);
         for (const auto& st : options.stages) {
             if (auto r = st->check(info)) return refuse(trace, st->name(), "deny", *r);
             trace.decide(std::string(st->name()), "allow");
@@ -297,7 +309,8 @@ inline boost::json::object run_steps(std::string_view name, const typed_steps& s
 
     // approval: a human sees the preview and says yes, or nothing runs.
     if (steps.needs_approval) {
-        const boost::json::value redacted = trace.enabled ? trace.arguments : steps.redacted(in);
+        boost::json::value redacted_here;
+        const boost::json::value& redacted = trace.enabled ? trace.arguments : (redacted_here = steps.redacted(in));
         std::string preview = steps.preview ? steps.preview(tool, in)
                                             : "Run " + std::string(name) + " with " + boost::json::serialize(redacted);
         approval_answer answer = approval_answer::unavailable;
@@ -353,7 +366,8 @@ inline boost::json::object run_steps(std::string_view name, const typed_steps& s
         call.details.idempotency_key = given.value_or("");
         key = scoped_key(caller.tenant, name, call.details.idempotency_key);
         // The exact arguments, secrets included: it never leaves the store.
-        std::string fingerprint = boost::json::serialize(steps.exact(in));
+        thread_local std::string fingerprint;
+        serialize_into(fingerprint, exact());
         auto claim = options.idempotency->begin(key, fingerprint, ctx.deadline());
         switch (claim.kind) {
         case idempotency_claim::replay: {

@@ -47,7 +47,9 @@ public:
     std::string_view tool() const noexcept { return tool_; }
     const principal& caller() const noexcept { return ctx_.caller(); }
     const policy_summary& policy() const noexcept { return policy_; }
-    const boost::json::value& arguments() const noexcept { return arguments_; } // as sent, and valid
+    // The validated input as JSON, secrets included: what the handler gets, in the order its
+    // struct declares its members, whatever order or spelling the client used.
+    const boost::json::value& arguments() const noexcept { return arguments_; }
     context& ctx() noexcept { return ctx_; }
     trace_record& trace() noexcept { return trace_; }
 

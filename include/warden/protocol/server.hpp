@@ -201,20 +201,17 @@ public:
     // Reads one message of text, as jsonrpc::read does, except that a tools/call's arguments go
     // straight into the input of the tool it names, without a JSON value in between.
     jsonrpc::message read(std::string_view text) const {
-        // Your stages see the arguments as sent, so with stages they are read the usual way.
-        if (options_.pipeline.stages.empty()) {
-            // The catalog is looked at only by a tools/call that names its tool before its arguments.
-            std::shared_ptr<const catalog> cat;
-            auto lookup = [&](std::string_view name) -> const detail::input_decoder* {
-                if (!cat) cat = snapshot();
-                auto it = cat->by_name.find(name);
-                return it == cat->by_name.end() ? nullptr : cat->tools[it->second]->steps->decoder;
-            };
-            try {
-                if (auto m = detail::read_call(text, options_.limits, lookup)) return std::move(*m);
-            } catch (const std::exception&) {
-                // Out of memory on the way: the usual way says what it can.
-            }
+        // The catalog is looked at only by a tools/call that names its tool before its arguments.
+        std::shared_ptr<const catalog> cat;
+        auto lookup = [&](std::string_view name) -> const detail::input_decoder* {
+            if (!cat) cat = snapshot();
+            auto it = cat->by_name.find(name);
+            return it == cat->by_name.end() ? nullptr : cat->tools[it->second]->steps->decoder;
+        };
+        try {
+            if (auto m = detail::read_call(text, options_.limits, lookup)) return std::move(*m);
+        } catch (const std::exception&) {
+            // Out of memory on the way: the usual way says what it can.
         }
         return jsonrpc::read(text, options_.limits);
     }
