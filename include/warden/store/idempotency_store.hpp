@@ -56,8 +56,9 @@ public:
 // not something a caller can aim at without the secret. Keys are scoped by tenant and tool
 // before they get here.
 //
-// The table is open addressing over the key digests (a slot is the digest and where its entry
-// is), at most half full, so a lookup of a key that is not there, the usual case, reads one slot.
+// The table is open addressing over the key digests, at most half full. A slot is eight bytes (32
+// bits of the key's digest and where its entry is), so that the table of a store at its bound
+// stays in the cache, and a lookup of a key that is not there, the usual case, reads one slot.
 // Entries live in one array and are reused, with the room their result text had.
 class memory_idempotency_store final : public idempotency_store {
 public:
@@ -72,21 +73,22 @@ public:
         sweep(now);
         while (true) {
             const std::size_t at = find(key);
-            if (!slots_[at].used) {
+            if (!slots_[at].entry) {
                 claim(insert(at, key), print);
                 return {idempotency_claim::fresh};
             }
-            entry& e = entries_[slots_[at].entry];
+            const std::uint32_t index = slots_[at].entry - 1;
+            entry& e = entries_[index];
             if (expired(e, std::chrono::steady_clock::now())) {
-                claim(slots_[at].entry, print);
+                claim(index, print);
                 return {idempotency_claim::fresh};
             }
             if (e.fingerprint != print) return {idempotency_claim::conflict};
             if (!e.running) return {idempotency_claim::replay, boost::json::parse(e.result).as_object()};
             if (changed_.wait_until(lock, wait_until) == std::cv_status::timeout) {
                 const std::size_t again = find(key);
-                if (slots_[again].used) {
-                    const entry& still = entries_[slots_[again].entry];
+                if (slots_[again].entry) {
+                    const entry& still = entries_[slots_[again].entry - 1];
                     if (still.running && still.fingerprint == print) return {idempotency_claim::busy};
                 }
             }
@@ -97,13 +99,14 @@ public:
         const digest key = digest_of(given_key);
         std::lock_guard lock(mutex_);
         const std::size_t at = find(key);
-        if (!slots_[at].used) return;
-        entry& e = entries_[slots_[at].entry];
+        if (!slots_[at].entry) return;
+        const std::uint32_t index = slots_[at].entry - 1;
+        entry& e = entries_[index];
         e.running = false;
         e.result.assign(result_json.data(), result_json.size()); // into the room a reused entry had
         e.expires = std::chrono::steady_clock::now() + ttl_;
         e.generation = ++generation_;
-        finished_.push_back({key, generation_, e.expires});
+        finished_.push_back({index, generation_, e.expires});
         // Over the bound, the oldest results go.
         while (finished_.size() > max_results_) drop_oldest();
         changed_.notify_all();
@@ -113,7 +116,7 @@ public:
         const digest key = digest_of(given_key);
         std::lock_guard lock(mutex_);
         const std::size_t at = find(key);
-        if (slots_[at].used) erase(at);
+        if (slots_[at].entry) erase(at);
         changed_.notify_all();
     }
 
@@ -125,17 +128,17 @@ public:
 private:
     using digest = std::array<std::uint64_t, 3>;
     struct slot {
-        digest key;
-        std::uint32_t entry;
-        std::uint32_t used; // 0 or 1
+        std::uint32_t hash;  // the low 32 bits of the key's digest: where it belongs, and a first check
+        std::uint32_t entry; // its index + 1; 0 for a free slot
     };
     struct entry {
-        digest fingerprint;
+        digest key;
+        std::uint64_t generation = 0; // which finish() stored it; 0 while running or free
         bool running = true;
-        std::string result; // the text
+        std::uint32_t next_free = 0;
+        digest fingerprint;
         std::chrono::steady_clock::time_point expires;
-        std::uint64_t generation; // which finish() stored it
-        std::uint32_t next_free;
+        std::string result; // the text
     };
     static constexpr std::uint32_t no_entry = ~std::uint32_t{0};
     static constexpr std::size_t kept_room = 4096; // a freed entry keeps this much of its text's room
@@ -173,12 +176,14 @@ private:
     static bool expired(const entry& e, std::chrono::steady_clock::time_point now) { return !e.running && now >= e.expires; }
 
     std::size_t mask() const { return slots_.size() - 1; }
-    std::size_t home(const digest& key) const { return static_cast<std::size_t>(key[0]) & mask(); }
+    static std::uint32_t hash_of(const digest& key) { return static_cast<std::uint32_t>(key[0]); }
+    std::size_t home(std::uint32_t hash) const { return hash & mask(); }
 
     // The slot holding `key`, or the free slot where it would go.
     std::size_t find(const digest& key) const {
-        std::size_t i = home(key);
-        while (slots_[i].used && slots_[i].key != key) i = (i + 1) & mask();
+        const std::uint32_t hash = hash_of(key);
+        std::size_t i = home(hash);
+        while (slots_[i].entry && (slots_[i].hash != hash || entries_[slots_[i].entry - 1].key != key)) i = (i + 1) & mask();
         return i;
     }
 
@@ -192,7 +197,8 @@ private:
             e = static_cast<std::uint32_t>(entries_.size());
             entries_.emplace_back();
         }
-        slots_[at] = {key, e, 1};
+        entries_[e].key = key;
+        slots_[at] = {hash_of(key), e + 1};
         if (++used_ * 2 > slots_.size()) grow();
         return e;
     }
@@ -210,19 +216,24 @@ private:
         std::vector<slot> old(slots_.size() * 2);
         old.swap(slots_);
         for (const slot& s : old)
-            if (s.used) slots_[find(s.key)] = s;
+            if (s.entry) {
+                std::size_t i = home(s.hash);
+                while (slots_[i].entry) i = (i + 1) & mask();
+                slots_[i] = s;
+            }
     }
 
     // Frees the slot `at` and its entry, and moves up the slots of the same run that would no
     // longer be found past the gap (deletion without tombstones).
     void erase(std::size_t at) {
-        entry& e = entries_[slots_[at].entry];
+        entry& e = entries_[slots_[at].entry - 1];
         if (e.result.capacity() > kept_room) std::string().swap(e.result);
+        e.generation = 0; // no record of finished_ names it any more
         e.next_free = free_;
-        free_ = slots_[at].entry;
+        free_ = slots_[at].entry - 1;
         --used_;
-        for (std::size_t next = (at + 1) & mask(); slots_[next].used; next = (next + 1) & mask()) {
-            const std::size_t h = home(slots_[next].key);
+        for (std::size_t next = (at + 1) & mask(); slots_[next].entry; next = (next + 1) & mask()) {
+            const std::size_t h = home(slots_[next].hash);
             // The slot at `next` may move to the gap unless its home lies after the gap, up to `next`.
             const bool stays = at <= next ? (at < h && h <= next) : (at < h || h <= next);
             if (!stays) {
@@ -230,7 +241,7 @@ private:
                 at = next;
             }
         }
-        slots_[at].used = 0;
+        slots_[at].entry = 0;
     }
 
     // Every result lives as long (ttl_), so results expire in the order they were stored: the
@@ -238,13 +249,15 @@ private:
     void sweep(std::chrono::steady_clock::time_point now) {
         while (!finished_.empty() && now >= finished_.front().expires) drop_oldest();
     }
-    // The oldest stored result goes, unless its key was claimed or stored again since.
+    // The oldest stored result goes, unless its key was claimed or stored again since (or its
+    // entry freed, or reused for another key: each sets the entry's generation anew).
     void drop_oldest() {
         const auto& oldest = finished_.front();
-        const std::size_t at = find(oldest.key);
-        if (slots_[at].used) {
-            const entry& e = entries_[slots_[at].entry];
-            if (!e.running && e.generation == oldest.generation) erase(at);
+        const entry& e = entries_[oldest.entry];
+        if (!e.running && e.generation == oldest.generation) {
+            std::size_t at = home(hash_of(e.key));
+            while (slots_[at].entry && slots_[at].entry != oldest.entry + 1) at = (at + 1) & mask();
+            if (slots_[at].entry) erase(at); // always found: a stored entry is in its slot
         }
         finished_.pop_front();
     }
@@ -254,7 +267,7 @@ private:
     std::uint64_t secret_;
     std::uint64_t generation_ = 0;
     struct stored {
-        digest key;
+        std::uint32_t entry;
         std::uint64_t generation;
         std::chrono::steady_clock::time_point expires;
     };
