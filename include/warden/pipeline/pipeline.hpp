@@ -127,6 +127,22 @@ void serialize_into(std::string& out, const Json& v) {
     out.resize(n);
 }
 
+// The texts a call writes on the way (its idempotency fingerprint, its result), in buffers of the
+// calling thread whose room the next call reuses; up to a bound, so that one large call does not
+// keep its room for good.
+struct call_texts {
+    std::string fingerprint, result;
+    void trim() {
+        constexpr std::size_t kept_room = 64 * 1024;
+        if (fingerprint.capacity() > kept_room) std::string().swap(fingerprint);
+        if (result.capacity() > kept_room) std::string().swap(result);
+    }
+};
+inline call_texts& texts_of_this_thread() {
+    thread_local call_texts texts;
+    return texts;
+}
+
 // Keys belong to a tenant and a tool: lengths first, so no two scopes can spell the same key.
 inline std::string scoped_key(std::string_view tenant, std::string_view tool, std::string_view key) {
     std::string s = std::to_string(tenant.size()) + ':';
@@ -366,7 +382,7 @@ inline boost::json::object run_steps(std::string_view name, const typed_steps& s
         call.details.idempotency_key = given.value_or("");
         key = scoped_key(caller.tenant, name, call.details.idempotency_key);
         // The exact arguments, secrets included: it never leaves the store.
-        thread_local std::string fingerprint;
+        std::string& fingerprint = texts_of_this_thread().fingerprint;
         serialize_into(fingerprint, exact());
         auto claim = options.idempotency->begin(key, fingerprint, ctx.deadline());
         switch (claim.kind) {
@@ -409,7 +425,7 @@ inline boost::json::object run_steps(std::string_view name, const typed_steps& s
     // The store keeps the result's text, and the trace its exact size: written once, into a
     // buffer of this thread's, for both. Without either, an upper bound that stays under the limit
     // settles the size of the usual small results without serializing them.
-    thread_local std::string text;
+    std::string& text = texts_of_this_thread().result;
     const bool keep_text = succeeded && deduplicated;
     if (succeeded) {
         std::size_t limit = settings != options.tools.end() && settings->second.max_output_bytes
@@ -441,6 +457,7 @@ inline boost::json::object run_steps(std::string_view name, const typed_steps& s
         if (keep_text) options.idempotency->finish(key, text);
         else options.idempotency->abandon(key);
     }
+    texts_of_this_thread().trim();
     return result;
 }
 
