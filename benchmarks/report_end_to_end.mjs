@@ -137,9 +137,11 @@ export function endToEnd({ dir, idle, compile, docsDir, chartsDir = 'benchmarks'
             lines.push('- **Server CPU per call.** Over stdio the thread that reads a request runs it itself, so a burst ' +
                 'of short calls costs no thread switch (another thread takes the reading over only when a call runs past ' +
                 'a millisecond). `perf stat` on `bench_server --stdio` at depth 32, 100,000 calls, taken by hand: minimal ' +
-                '2.5 µs of user and 0.6 of system time per call, 0.02-0.04 context switches per call; before this design ' +
+                '2.2 µs of user and 0.7 of system time per call, 0.04-0.06 context switches per call; before this design ' +
                 '(a reading thread handing each request to a worker) it was 3.3 and 2.3, with 0.38 switches per call. ' +
-                'The full pipeline took 5.7 µs of user and 2.4 of system time: see the next points.');
+                'That thread also holds the replies of a run of calls whose requests it has already read, and writes ' +
+                'them together before it waits for input. The full pipeline took 4.9 µs of user and 1.5 of system ' +
+                'time per call: see the next points.');
         if (missed.some((t) => t.what.includes('p99')))
             lines.push(`- **p99 latency.** With ${d32 ? 32 : 'D'} requests in flight, a request waits behind the others: at ` +
                 `${d32 ? f0(d32.cps) : '?'} calls/s that is ${d32 ? f2((32 / d32.cps) * 1000) : '?'} ms on average for warden. ` +
@@ -147,17 +149,18 @@ export function endToEnd({ dir, idle, compile, docsDir, chartsDir = 'benchmarks'
                 'driver (node) needs one of them to itself at these rates.');
         if (missed.some((t) => t.what.includes('full pipeline')))
             lines.push('- **full against minimal.** The full pipeline does three things per call that minimal does not: ' +
-                'it writes a trace record to the file before the reply goes out (its text, then one `write(2)` of its ' +
-                'own, so that no reply is ever seen for a call the audit file lacks), keeps each result in the ' +
+                'it writes a trace record to the audit file before the reply goes out, keeps each result in the ' +
                 'idempotency store, and takes three rate-limit buckets. `perf stat`, taken by hand at depth 32 over ' +
-                '100,000 calls: full 5.7 µs of user and 2.4 of system time per call, minimal 2.5 and 0.6. The system ' +
-                'time added, 1.8 µs, is that `write(2)`: by itself 0.6× of a whole minimal call, which leaves the rest ' +
-                'of the pipeline no room under 1.5×. In process, with a sink that writes nothing, the stages add 1.7 µs ' +
-                '(`server_full` against `server_bare` below); end to end the user time added is 3.2 µs, the rest being ' +
-                'the record\'s text and the store, which the driver fills with a fresh key per call, so that its lookups ' +
-                'miss the cache. Over HTTP, where the rest of a call costs more, the same work lands near the 1.5× line: ' +
-                'one tick of /proc\'s CPU clock there is 2 µs per call (10 ms over 5,000 calls), so a run can put it ' +
-                'either side.');
+                '100,000 calls: full 4.9 µs of user and 1.5 of system time per call, minimal 2.2 and 0.7 (the run ' +
+                'before: full 5.7 and 2.4, minimal 2.5 and 0.6). Over stdio the audit lines of a run of calls are now ' +
+                'held with their replies and written first, in one `write(2)`, so no reply is ever seen for a call the ' +
+                'audit file lacks and the file no longer costs a system call per call; what it still adds in the ' +
+                'kernel is the copy of some 600 bytes per call into the page cache, and the pages the store grows ' +
+                'into. In user time the record\'s text, the store (the driver sends a fresh key with every call, so ' +
+                'every result is stored: 100,000 by the end) and the three buckets add 2.6 µs, close to a whole ' +
+                'minimal call; under 1.5× would need the full pipeline\'s own work under about 1.5 µs. Over HTTP, ' +
+                'where the rest of a call costs more, the same work weighs less: one tick of /proc\'s CPU clock there ' +
+                'is 2 µs per call (10 ms over 5,000 calls), and runs so far have put it between 1.2× and 1.6×.');
         if (missed.some((t) => t.what.includes('invalid')))
             lines.push('- **Invalid calls.** Every invalid call is rejected. An unknown field, like any other error in ' +
                 'the arguments, is refused in the same one pass that reads a valid call (the parser feeds the decoder ' +
