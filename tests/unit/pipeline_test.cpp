@@ -353,6 +353,14 @@ TEST_CASE("rate_limiter: buckets refill over time and limits combine", "[pipelin
     CHECK(tenant.scope == "tenant");
     CHECK(limiter.take("other", bob, limits, t0).allowed); // per tool
     CHECK(limiter.take("t", ann, limits, t0 + std::chrono::seconds(5)).allowed); // one token back after 5 s
+
+    // Buckets of different callers and tools never share a key, however their names run together.
+    warden::rate_limits one{.per_user = {1, std::chrono::minutes(1)}};
+    CHECK(limiter.take("t", {"bc", "a", {}}, one, t0).allowed);
+    CHECK(limiter.take("t", {"c", "ab", {}}, one, t0).allowed);
+    CHECK(limiter.take("yt", {"x", "a", {}}, one, t0).allowed);
+    CHECK(limiter.take("t", {"xy", "a", {}}, one, t0).allowed);
+    CHECK(!limiter.take("t", {"xy", "a", {}}, one, t0).allowed); // and the same caller does share one
 }
 
 TEST_CASE("pipeline: your stage runs after authorization and before the rate limit", "[pipeline]") {

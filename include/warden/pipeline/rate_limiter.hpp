@@ -7,9 +7,11 @@
 #include <warden/policy/principal.hpp>
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <cmath>
 #include <cstdint>
+#include <initializer_list>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -43,20 +45,25 @@ public:
     verdict take(std::string_view tool, const principal& caller, const rate_limits& limits, clock::time_point now = clock::now()) {
         struct want {
             const rate* r;
-            std::string key;
+            std::string_view key;
             const char* scope;
         };
+        // The keys are written into buffers of this thread, so that a call allocates nothing here
+        // unless it makes a bucket.
+        thread_local std::string keys[3];
         want wants[3];
         int n = 0;
-        if (limits.per_user) wants[n++] = {&limits.per_user, join('u', caller.tenant, caller.user, tool), "user"};
-        if (limits.per_tenant) wants[n++] = {&limits.per_tenant, join('t', caller.tenant, {}, tool), "tenant"};
-        if (limits.per_tool) wants[n++] = {&limits.per_tool, join('g', {}, {}, tool), "tool"};
+        if (limits.per_user) wants[n++] = {&limits.per_user, join(keys[0], 'u', caller.tenant, caller.user, tool), "user"};
+        if (limits.per_tenant) wants[n++] = {&limits.per_tenant, join(keys[1], 't', caller.tenant, {}, tool), "tenant"};
+        if (limits.per_tool) wants[n++] = {&limits.per_tool, join(keys[2], 'g', {}, {}, tool), "tool"};
         if (n == 0) return {};
         std::lock_guard lock(mutex_);
         sweep(now);
         bucket* got[3];
         for (int i = 0; i < n; ++i) {
-            auto [it, fresh] = buckets_.try_emplace(wants[i].key);
+            auto it = buckets_.find(wants[i].key);
+            const bool fresh = it == buckets_.end();
+            if (fresh) it = buckets_.try_emplace(std::string(wants[i].key)).first;
             bucket& b = it->second;
             refill(b, *wants[i].r, now, fresh);
             if (b.tokens < 1.0) {
@@ -77,13 +84,23 @@ private:
         clock::time_point full_at{}; // when it will be full again: then it can be forgotten
     };
 
-    static std::string join(char kind, std::string_view tenant, std::string_view user, std::string_view tool) {
-        std::string k(1, kind);
-        // Lengths first: no choice of names can make two keys collide.
-        k += std::to_string(tenant.size()) + ':' + std::string(tenant) + std::to_string(user.size()) + ':' + std::string(user);
-        k += tool;
+    // Lengths first: no choice of names can make two keys collide.
+    static std::string_view join(std::string& k, char kind, std::string_view tenant, std::string_view user, std::string_view tool) {
+        char digits[24];
+        k.assign(1, kind);
+        for (auto part : {tenant, user}) {
+            auto [end, ec] = std::to_chars(digits, digits + sizeof digits, part.size());
+            k.append(digits, end).append(1, ':').append(part);
+        }
+        k.append(tool);
         return k;
     }
+
+    // Looked up by the views the keys are written into, without a string made for the lookup.
+    struct key_hash {
+        using is_transparent = void;
+        std::size_t operator()(std::string_view k) const noexcept { return std::hash<std::string_view>{}(k); }
+    };
 
     static void refill(bucket& b, const rate& r, clock::time_point now, bool fresh) {
         double capacity = r.count;
@@ -105,7 +122,7 @@ private:
     }
 
     std::mutex mutex_;
-    std::unordered_map<std::string, bucket> buckets_;
+    std::unordered_map<std::string, bucket, key_hash, std::equal_to<>> buckets_;
     std::size_t swept_size_ = 0;
 };
 
