@@ -283,6 +283,15 @@ TEST_CASE("pipeline: a call passes every stage in order, and its trace says so w
     call(srv, s, "add_note", note_args("other"), R"({"traceparent":"00-00000000000000000000000000000000-00f067aa0ba902b7-01"})");
     CHECK(sink->records()[1].trace_id.size() == 32);
     CHECK(sink->records()[1].trace_id != std::string(32, '0'));
+    // New trace ids are 32 lowercase hex digits, every one of them random.
+    std::vector<std::set<char>> seen(32);
+    for (int i = 0; i < 64; ++i) {
+        const auto id = warden::new_trace_id();
+        REQUIRE(id.size() == 32);
+        CHECK(id.find_first_not_of("0123456789abcdef") == std::string::npos);
+        for (std::size_t d = 0; d < 32; ++d) seen[d].insert(id[d]);
+    }
+    for (std::size_t d = 0; d < 32; ++d) CHECK(seen[d].size() >= 4);
 }
 
 TEST_CASE("pipeline: decode, validate and authorize refuse before anything runs", "[pipeline]") {

@@ -79,11 +79,11 @@ namespace detail {
 inline std::string random_hex(std::size_t digits) {
     thread_local std::mt19937_64 gen(std::random_device{}());
     static constexpr char hex[] = "0123456789abcdef";
-    std::string s;
-    s.reserve(digits);
-    while (s.size() < digits) {
-        std::uint64_t v = gen();
-        for (int i = 0; i < 16 && s.size() < digits; ++i, v >>= 4) s += hex[v & 15];
+    std::string s(digits, '0');
+    std::uint64_t v = 0;
+    for (std::size_t i = 0; i < digits; ++i, v >>= 4) {
+        if (i % 16 == 0) v = gen();
+        s[i] = hex[v & 15];
     }
     return s;
 }
