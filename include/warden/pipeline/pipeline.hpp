@@ -385,6 +385,7 @@ inline boost::json::object run_steps(std::string_view name, const typed_steps& s
         std::string& fingerprint = texts_of_this_thread().fingerprint;
         serialize_into(fingerprint, exact());
         auto claim = options.idempotency->begin(key, fingerprint, ctx.deadline());
+        texts_of_this_thread().trim(); // before the returns below
         switch (claim.kind) {
         case idempotency_claim::replay: {
             trace.decide("idempotency", "hit");
