@@ -206,12 +206,12 @@ inline void serve_stdio(const server& srv, const stdio_options& options = {}, st
             }
         } holding(held);
         auto run_started = clock::now();
+        auto release = [&] {
+            held.release();
+            run_started = clock::now();
+        };
         std::string_view line;
         while (true) {
-            auto release = [&] {
-                held.release();
-                run_started = clock::now();
-            };
             if (held.reply_bytes() >= max_held_bytes || call_started - run_started >= max_hold) release();
             auto got = source.next(line, release);
             if (got == detail::line_source::got::end) {
