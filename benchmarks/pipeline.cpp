@@ -2,8 +2,8 @@
 // text), stage by stage, against the parts no server can skip.
 //
 //   parse_request     jsonrpc::read of the request: reading its bytes once, the yardstick;
-//   direct_call       decode<T> of the arguments + the handler + encoding its result: a call
-//                     with no server around it;
+//   direct_call       decode<T> of the arguments + the handler + its result written as JSON
+//                     text: a call with no server around it;
 //   server_bare       server::handle of a read-only tool with nothing configured: parse,
 //                     dispatch, decode, authorize, sanitize, the handler, the reply;
 //   server_invalid    server_bare's call with an unknown field, refused;
@@ -158,6 +158,7 @@ void run_server(benchmark::State& state, const warden::server& srv, std::string_
         return;
     }
     std::size_t i = 0, round = 0;
+    std::string reply;
     allocation_count counted;
     for (auto _ : state) {
         if (fresh_keys && ++i == requests.size()) { // new keys for the next round: none is replayed
@@ -170,8 +171,8 @@ void run_server(benchmark::State& state, const warden::server& srv, std::string_
             i = 0;
             state.ResumeTiming();
         }
-        auto reply = srv.handle(requests[i], s);
-        benchmark::DoNotOptimize(reply);
+        srv.handle(requests[i], s, reply); // the reply's text, as transports ask for it
+        benchmark::DoNotOptimize(reply.data());
     }
     counted.report(state);
 }
@@ -191,10 +192,14 @@ void direct_call(benchmark::State& state) {
     read_note tool;
     std::stop_source stop;
     warden::context ctx(agent, warden::context::clock::now() + std::chrono::hours(1), stop.get_token());
+    std::string result;
     allocation_count counted;
     for (auto _ : state) {
-        auto r = warden::run_tool_call(tool, args, ctx);
-        benchmark::DoNotOptimize(r);
+        // What run_tool_call does, with the result written as text, as the server writes it.
+        result.clear();
+        auto in = warden::decode<read_note::input>(args);
+        warden::detail::write_handler_result(tool, *in, ctx, result);
+        benchmark::DoNotOptimize(result.data());
     }
     counted.report(state);
 }
@@ -220,10 +225,11 @@ void server_invalid(benchmark::State& state) {
         state.SkipWithError("the call was not refused");
         return;
     }
+    std::string reply;
     allocation_count counted;
     for (auto _ : state) {
-        auto reply = srv.handle(text, s);
-        benchmark::DoNotOptimize(reply);
+        srv.handle(text, s, reply);
+        benchmark::DoNotOptimize(reply.data());
     }
     counted.report(state);
 }
@@ -294,6 +300,7 @@ void run_stages(benchmark::State& state, warden::pipeline_options options, bool 
     auto write_policy = warden::detail::summarize_policy<write_note>();
     std::size_t i = 0;
     long round = 0;
+    std::string result;
     allocation_count counted;
     for (auto _ : state) {
         if (write && ++i == keyed.size()) {
@@ -321,10 +328,12 @@ void run_stages(benchmark::State& state, warden::pipeline_options options, bool 
         warden::detail::deadline_timer::scoped timeout(timer.timer, deadline, stop);
         warden::context ctx(agent, deadline, stop.get_token(), nullptr, &details);
         warden::pipeline_call call{write ? keyed[i] : args, nullptr, nullptr, ctx, details, trace, options, limiter};
-        auto result = write ? warden::run_pipeline(writer, write_policy, call) : warden::run_pipeline(reader, read_policy, call);
+        result.clear();
+        if (write) warden::run_pipeline(writer, write_policy, call, result);
+        else warden::run_pipeline(reader, read_policy, call, result);
         if (traced)
             for (const auto& sink : options.sinks) sink->write(trace);
-        benchmark::DoNotOptimize(result);
+        benchmark::DoNotOptimize(result.data());
     }
     counted.report(state);
 }

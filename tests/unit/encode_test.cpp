@@ -57,3 +57,68 @@ TEST_CASE("a secret prints as redacted", "[encode]") {
     os << warden::secret<std::string>("hunter2");
     CHECK(os.str() == "[redacted]");
 }
+
+namespace {
+
+struct numbers {
+    double d;
+    float f;
+    std::int64_t big;
+    std::uint64_t huge;
+    short small;
+    bool yes;
+    std::vector<double> list;
+};
+BOOST_DESCRIBE_STRUCT(numbers, (), (d, f, big, huge, small, yes, list))
+
+template<class T>
+std::string text_of(const T& v, bool reveal = false) {
+    std::string out = "prefix:"; // written after what the string holds
+    warden::detail::write_json(out, v, reveal);
+    REQUIRE(out.rfind("prefix:", 0) == 0);
+    return out.substr(7);
+}
+
+} // namespace
+
+// Replies are written as text (write_json), values for the trace as a DOM (encode): both must
+// say the same thing.
+TEST_CASE("write_json writes the JSON that encode builds", "[encode]") {
+    profile p;
+    p.name = "A\"nn\\ \n\t\x01 ø";
+    p.age = -41;
+    p.scores = {1, std::nullopt, -7};
+    p.api_key = warden::secret<std::string>("sk-live-123");
+    p.tier = shop::order_priority::high;
+    p.labels["te\"am"] = {"blue"};
+    p.labels["a"] = {""};
+    for (bool reveal : {false, true}) {
+        auto text = text_of(p, reveal);
+        CHECK(boost::json::parse(text) == warden::detail::encode_value(p, {}, reveal));
+    }
+    CHECK(text_of(p).find("sk-live") == std::string::npos);
+    CHECK(text_of(p, true).find("sk-live-123") != std::string::npos);
+    p.nickname = "Annie";
+    p.age.reset();
+    CHECK(boost::json::parse(text_of(p)) == warden::encode(p));
+    CHECK(text_of(static_cast<shop::order_priority>(7)) == R"("")");
+
+    auto order = R"({"orderId":"o-1","customerEmail":"ann@example.com","priority":"high",
+        "items":[{"sku":"ABC-1234","quantity":2,"unitPrice":9.5,"giftMessage":"Hi"},{"sku":"XYZ-0001","quantity":1,"unitPrice":0.1}],
+        "shipping":{"line1":"1 Main St","city":"Oslo","country":"NO"},"tags":{"channel":"web"},
+        "deliverBy":"2024-02-29","warehouse":7,"loyaltyPoints":-5,"giftWrap":true})";
+    auto r = warden::decode<shop::order>(boost::json::parse(order));
+    REQUIRE(r);
+    CHECK(boost::json::parse(text_of(*r)) == warden::encode(*r));
+}
+
+TEST_CASE("write_json keeps numbers exact and their kind, and writes what JSON cannot hold as null", "[encode]") {
+    numbers n{0.1, 1.5f, INT64_MIN, UINT64_MAX, -3, true, {1.0, -0.0, 1e300, 2.5e-8, 123456789.0}};
+    auto text = text_of(n);
+    CHECK(boost::json::parse(text) == warden::encode(n));
+    auto parsed = boost::json::parse(text).as_object();
+    CHECK(parsed.at("list").as_array()[0].is_double()); // 1.0 stays a double
+    CHECK(parsed.at("huge").is_uint64());
+    n.list = {std::numeric_limits<double>::infinity(), std::nan("")};
+    CHECK(boost::json::parse(text_of(n)).as_object().at("list") == boost::json::array{nullptr, nullptr});
+}

@@ -182,6 +182,19 @@ TEST_CASE("tools/list pages with an opaque cursor", "[server]") {
     CHECK_THROWS_AS(srv.add(numbered<1>{}), std::logic_error);
 }
 
+// A tool error's details come after its code and message, and cannot replace them.
+TEST_CASE("a tool error is written as one CallToolResult, whatever its details say", "[server]") {
+    std::string text = "{\"before\":1,\"r\":";
+    warden::detail::write_tool_error(text, "rate_limited", "Too \"many\"\ncalls",
+                                     {{"code", "other"}, {"retryAfterMs", 5}, {"message", "x"}, {"list", {1, "a\\"}}});
+    text += "}";
+    auto r = boost::json::parse(text).at("r");
+    CHECK(r.at("isError") == true);
+    CHECK(r.at("content") == boost::json::parse(R"([{"type":"text","text":"Too \"many\"\ncalls"}])"));
+    CHECK(r.at("structuredContent") ==
+          boost::json::parse(R"({"code":"rate_limited","message":"Too \"many\"\ncalls","retryAfterMs":5,"list":[1,"a\\"]})"));
+}
+
 TEST_CASE("tools/call: results, validation errors, deliberate and accidental failures", "[server]") {
     warden::server srv;
     srv.add(echo_note{});
@@ -204,6 +217,16 @@ TEST_CASE("tools/call: results, validation errors, deliberate and accidental fai
           std::string::npos);
     CHECK(call("[1]").at("result").at("structuredContent").at("errors").at(0).at("message") ==
           "(root): must be an object, got an array");
+    // The reply is written as text: the text block says what the errors say, however odd the
+    // names they quote.
+    auto odd = call(R"({"ticketId":"T-1","note":"hi","x\"y\\z\n\u0001\/":1,"ø":2})").at("result");
+    std::string listed = "The arguments are invalid; fix these and call again:";
+    for (const auto& e : odd.at("structuredContent").at("errors").as_array())
+        listed += "\n- " + std::string(e.at("message").as_string());
+    CHECK(odd.at("structuredContent").at("errors").as_array().size() == 2);
+    CHECK(listed.find("x\"y\\z\n\x01") != std::string::npos);
+    CHECK(odd.at("content").at(0).at("text").as_string() == listed);
+    CHECK(odd.at("structuredContent").at("message").as_string() == listed);
 
     auto refused = call(R"({"ticketId":"T-1","note":"refuse"})").at("result");
     CHECK(refused.at("isError") == true);

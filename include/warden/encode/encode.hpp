@@ -4,6 +4,7 @@
 // encode() writes what a type declares and nothing else: described members only, empty
 // optionals left out rather than null, and secrets as "[redacted]".
 
+#include <warden/detail/json_text.hpp>
 #include <warden/detail/type_traits.hpp>
 #include <warden/schema/supported.hpp>
 #include <warden/types/secret.hpp>
@@ -11,6 +12,8 @@
 #include <boost/describe/enum.hpp>
 #include <boost/json/value.hpp>
 #include <boost/mp11/algorithm.hpp>
+
+#include <string>
 
 namespace warden {
 
@@ -71,6 +74,68 @@ boost::json::value encode_value(const T& v, const boost::json::storage_ptr& sp, 
             put_member(o, d.name, encode_value(m, sp, reveal));
         });
         return o;
+    }
+}
+
+// encode_value's JSON, written as text: what a reply carries, without a DOM in between.
+template<class T>
+void write_json(std::string& out, const T& v, bool reveal = false) {
+    WARDEN_ASSERT_SUPPORTED(T);
+    if constexpr (field_like<T>) {
+        write_json(out, static_cast<const typename T::warden_field_base&>(v).value, reveal);
+    } else if constexpr (secret_like<T>) {
+        if (reveal) write_json(out, v.reveal(), reveal);
+        else append_json_string(out, redacted);
+    } else if constexpr (std::is_same_v<T, std::string>) {
+        append_json_string(out, v);
+    } else if constexpr (std::is_same_v<T, bool>) {
+        out += v ? "true" : "false";
+    } else if constexpr (is_json_integer<T>) {
+        append_json_integer(out, v);
+    } else if constexpr (is_json_number<T>) {
+        append_json_number(out, static_cast<double>(v));
+    } else if constexpr (is_described_enum<T>) {
+        using table = enumerator_names<T>;
+        std::string_view name;
+        for (std::size_t i = table::values.size(); i-- > 0;)
+            if (table::values[i] == v) name = table::value[i]; // the first with this value
+        append_json_string(out, name);
+    } else if constexpr (is_optional<T>::value) {
+        if (!v) out += "null";
+        else write_json(out, *v, reveal);
+    } else if constexpr (is_vector<T>::value) {
+        out += '[';
+        for (std::size_t i = 0; i < v.size(); ++i) {
+            if (i) out += ',';
+            write_json(out, v[i], reveal);
+        }
+        out += ']';
+    } else if constexpr (is_string_map<T>::value) {
+        out += '{';
+        bool first = true;
+        for (const auto& [k, e] : v) {
+            if (!first) out += ',';
+            first = false;
+            append_json_string(out, k);
+            out += ':';
+            write_json(out, e, reveal);
+        }
+        out += '}';
+    } else if constexpr (is_described_struct<T>) {
+        out += '{';
+        bool first = true;
+        boost::mp11::mp_for_each<public_members<T>>([&](auto d) {
+            const auto& m = v.*d.pointer;
+            if constexpr (is_optional<std::remove_cvref_t<decltype(m)>>::value) {
+                if (!m) return;
+            }
+            out += first ? "\"" : ",\"";
+            first = false;
+            out += d.name; // a C++ name: nothing to escape
+            out += "\":";
+            write_json(out, m, reveal);
+        });
+        out += '}';
     }
 }
 

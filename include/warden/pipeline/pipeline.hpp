@@ -78,41 +78,6 @@ std::optional<std::string> key_field(const Input& in) {
     return key;
 }
 
-// At least as many bytes as the value's JSON text: every character of a string may need a
-// six-byte escape, and no number takes more than 24.
-inline std::size_t json_size_bound(const boost::json::object& o);
-
-inline std::size_t json_size_bound(const boost::json::value& v) {
-    switch (v.kind()) {
-    case boost::json::kind::string: return 2 + 6 * v.get_string().size();
-    case boost::json::kind::array: {
-        std::size_t n = 2;
-        for (const auto& e : v.get_array()) n += 1 + json_size_bound(e);
-        return n;
-    }
-    case boost::json::kind::object: return json_size_bound(v.get_object());
-    default: return 24;
-    }
-}
-
-// (Its own overload: an object passed as a value would be copied.)
-inline std::size_t json_size_bound(const boost::json::object& o) {
-    std::size_t n = 2;
-    for (const auto& kv : o) n += 4 + 6 * kv.key().size() + json_size_bound(kv.value());
-    return n;
-}
-
-// The exact length of the value's JSON text, serialized through a buffer on the stack: nothing
-// is allocated.
-inline std::size_t json_size(const boost::json::object& o) {
-    boost::json::serializer sr;
-    sr.reset(&o);
-    char buffer[2048];
-    std::size_t n = 0;
-    while (!sr.done()) n += sr.read(buffer, sizeof buffer).size();
-    return n;
-}
-
 // The JSON text of `v` (an object or a value), written into `out`, whose room is reused.
 template<class Json>
 void serialize_into(std::string& out, const Json& v) {
@@ -127,15 +92,13 @@ void serialize_into(std::string& out, const Json& v) {
     out.resize(n);
 }
 
-// The texts a call writes on the way (its idempotency fingerprint, its result), in buffers of the
-// calling thread whose room the next call reuses; up to a bound, so that one large call does not
-// keep its room for good.
+// The idempotency fingerprint a call writes, in a buffer of the calling thread whose room the
+// next call reuses; up to a bound, so that one large call does not keep its room for good.
 struct call_texts {
-    std::string fingerprint, result;
+    std::string fingerprint;
     void trim() {
         constexpr std::size_t kept_room = 64 * 1024;
         if (fingerprint.capacity() > kept_room) std::string().swap(fingerprint);
-        if (result.capacity() > kept_room) std::string().swap(result);
     }
 };
 inline call_texts& texts_of_this_thread() {
@@ -167,17 +130,18 @@ struct pipeline_call {
 namespace detail {
 
 // A stage's refusal: recorded in the trace, and the tool execution error the model gets.
-inline boost::json::object refuse(trace_record& trace, std::string_view stage, std::string_view decision, const rejection& r) {
+inline void refuse(std::string& out, trace_record& trace, std::string_view stage, std::string_view decision,
+                   const rejection& r) {
     trace.decide(std::string(stage), std::string(decision), r.code);
     trace.outcome = r.code;
-    return tool_error_result(r.code, r.message, r.details);
+    write_tool_error(out, r.code, r.message, r.details);
 }
 
 // The decode stage's refusal: every issue, for the model to fix.
-inline boost::json::object refuse_arguments(trace_record& trace, const std::vector<error>& errors) {
-    trace.decide("decode", "deny", std::to_string(errors.size()) + " issue(s)");
+inline void refuse_arguments(std::string& out, trace_record& trace, const std::vector<error>& errors) {
+    if (trace.enabled) trace.decide("decode", "deny", std::to_string(errors.size()) + " issue(s)");
     trace.outcome = "invalid_arguments";
-    return invalid_arguments_result(errors);
+    write_invalid_arguments(out, errors);
 }
 
 // What the stages need from the tool's types, as functions of the tool and its input passed
@@ -196,7 +160,7 @@ struct typed_steps {
     std::string (*preview)(const void* tool, const void* in);
     std::optional<std::string> (*key_field)(const void* in);
     std::string (*key_function)(const void* tool, const void* in);
-    boost::json::object (*run)(void* tool, const void* in, context& ctx); // the handler; may throw
+    void (*run)(void* tool, const void* in, context& ctx, std::string& out); // the handler, its result appended; may throw
 };
 
 // One copy for both of the table's encodings (the compiler would inline one into each).
@@ -214,8 +178,8 @@ constexpr typed_steps make_steps() {
                       [](const void* i) { return encode_input<input_type>(i, true); },
                       [](const void* i) { return encode_input<input_type>(i, false); },
                       nullptr, nullptr, nullptr,
-                      [](void* t, const void* i, context& ctx) {
-                          return run_handler(*static_cast<Tool*>(t), *static_cast<const input_type*>(i), ctx);
+                      [](void* t, const void* i, context& ctx, std::string& out) {
+                          write_handler_result(*static_cast<Tool*>(t), *static_cast<const input_type*>(i), ctx, out);
                       }};
     if constexpr (has_validate<Tool>)
         steps.validate = [](const void* t, const void* i, context& ctx) {
@@ -241,9 +205,11 @@ constexpr typed_steps make_steps() {
 template<class Tool>
 inline constexpr typed_steps steps_of = make_steps<Tool>();
 
-// Every stage of one call, in order, for the tool `steps` describes.
-inline boost::json::object run_steps(std::string_view name, const typed_steps& steps, void* tool,
-                                     const policy_summary& summary, pipeline_call call) {
+// Every stage of one call, in order, for the tool `steps` describes. Appends the CallToolResult's
+// JSON text to `out`, which may already hold what goes before it (a reply's envelope).
+inline void run_steps(std::string_view name, const typed_steps& steps, void* tool, const policy_summary& summary,
+                      pipeline_call call, std::string& out) {
+    const std::size_t start = out.size();
     auto& trace = call.trace;
     auto& ctx = call.ctx;
     const auto& options = call.options;
@@ -258,7 +224,7 @@ inline boost::json::object run_steps(std::string_view name, const typed_steps& s
     alignas(std::max_align_t) unsigned char buffer[512]; // most inputs fit: decoded here, they cost no allocation
     std::optional<input_decoded_here> decoded_here;
     if (!decoded_ahead && !errors) errors = decoded_here.emplace(decoder, call.arguments, buffer, sizeof buffer).errors();
-    if (errors) return refuse_arguments(trace, *errors);
+    if (errors) return refuse_arguments(out, trace, *errors);
     const void* in = decoded_ahead ? call.decoded->get() : decoded_here->get();
     if (trace.enabled) trace.arguments = steps.redacted(in);
     trace.decide("decode", "allow");
@@ -276,7 +242,7 @@ inline boost::json::object run_steps(std::string_view name, const typed_steps& s
 
     // validate: what a schema cannot say.
     if (steps.validate) {
-        if (auto problem = steps.validate(tool, in, ctx)) return refuse(trace, "validate", "deny", {problem->code(), problem->what()});
+        if (auto problem = steps.validate(tool, in, ctx)) return refuse(out, trace, "validate", "deny", {problem->code(), problem->what()});
         trace.decide("validate", "allow");
     }
 
@@ -284,7 +250,7 @@ inline boost::json::object run_steps(std::string_view name, const typed_steps& s
     // refused, not what the caller may not see.
     for (const auto& scope : summary.scopes)
         if (!caller.has_scope(scope))
-            return refuse(trace, "authorize", "deny",
+            return refuse(out, trace, "authorize", "deny",
                           {"forbidden", "This tool needs the scope " + scope + ", which the caller does not have.",
                            {{"policy", "required_scope"}, {"scope", scope}}});
     if (steps.authorize) {
@@ -292,8 +258,8 @@ inline boost::json::object run_steps(std::string_view name, const typed_steps& s
         if (!d) {
             trace.decide("authorize", "deny", d.policy() + ": " + d.reason());
             trace.outcome = "forbidden";
-            return tool_error_result("forbidden", "Refused by the policy " + d.policy() + ": " + d.reason(),
-                                     {{"policy", d.policy()}});
+            return write_tool_error(out, "forbidden", "Refused by the policy " + d.policy() + ": " + d.reason(),
+                                    {{"policy", d.policy()}});
         }
     }
     trace.decide("authorize", "allow");
@@ -303,7 +269,7 @@ inline boost::json::object run_steps(std::string_view name, const typed_steps& s
         // Stages see the validated input as JSON: what the handler gets, however the client spelled it.
         call_info info(name, summary, exact(), ctx, trace);
         for (const auto& st : options.stages) {
-            if (auto r = st->check(info)) return refuse(trace, st->name(), "deny", *r);
+            if (auto r = st->check(info)) return refuse(out, trace, st->name(), "deny", *r);
             trace.decide(std::string(st->name()), "allow");
         }
     }
@@ -315,7 +281,7 @@ inline boost::json::object run_steps(std::string_view name, const typed_steps& s
     auto verdict = call.limiter.take(name, caller, limits);
     if (!verdict.allowed) {
         auto ms = verdict.retry_after.count();
-        return refuse(trace, "rate_limit", "deny",
+        return refuse(out, trace, "rate_limit", "deny",
                       {"rate_limited",
                        "Too many calls of " + std::string(name) + " (the per-" + verdict.scope + " limit). Try again in " +
                            std::to_string(ms) + " ms.",
@@ -355,9 +321,9 @@ inline boost::json::object run_steps(std::string_view name, const typed_steps& s
             answer = options.approvals->ask({std::string(name), caller, preview, redacted, ctx.deadline()});
         }
         if (answer == approval_answer::declined)
-            return refuse(trace, "approval", "declined", {"approval_declined", "The user declined this call; nothing was done."});
+            return refuse(out, trace, "approval", "declined", {"approval_declined", "The user declined this call; nothing was done."});
         if (answer == approval_answer::unavailable)
-            return refuse(trace, "approval", "unavailable",
+            return refuse(out, trace, "approval", "unavailable",
                           {"approval_unavailable",
                            "This call needs a human's approval and none could be obtained; nothing was done."});
         trace.decide("approval", "approved", via);
@@ -373,7 +339,7 @@ inline boost::json::object run_steps(std::string_view name, const typed_steps& s
             if (const auto* k = call.meta->if_contains(idempotency_meta_key)) {
                 auto checked = decode<idempotency_key>(*k); // the same rules as an idempotency_key field
                 if (!checked)
-                    return refuse(trace, "idempotency", "deny",
+                    return refuse(out, trace, "idempotency", "deny",
                                   {"invalid_idempotency_key",
                                    "The idempotency key in _meta must be 1 to 128 characters of A-Z a-z 0-9 . _ : -"});
                 given = std::string(**checked);
@@ -393,60 +359,52 @@ inline boost::json::object run_steps(std::string_view name, const typed_steps& s
             auto& meta = claim.result["_meta"];
             if (!meta.is_object()) meta = boost::json::object{};
             meta.get_object()[replayed_meta_key] = true;
-            return std::move(claim.result);
+            return append_json(out, claim.result);
         }
         case idempotency_claim::conflict:
-            return refuse(trace, "idempotency", "conflict",
+            return refuse(out, trace, "idempotency", "conflict",
                           {"idempotency_key_reused",
                            "This idempotency key was used with different arguments. Use a new key for a new operation."});
         case idempotency_claim::busy:
-            return refuse(trace, "idempotency", "busy",
+            return refuse(out, trace, "idempotency", "busy",
                           {"idempotency_in_progress", "A call with this idempotency key is still running. Try again later."});
         case idempotency_claim::fresh: trace.decide("idempotency", "miss"); break;
         }
     }
 
     // execute, under the deadline the server set on ctx.
-    boost::json::object result;
     bool succeeded = false;
     try {
-        result = steps.run(tool, in, ctx);
+        steps.run(tool, in, ctx, out);
         succeeded = true;
     } catch (const tool_error& e) {
-        result = tool_error_result(e.code(), e.what());
+        out.resize(start);
+        write_tool_error(out, e.code(), e.what());
         trace.outcome = e.code();
     } catch (...) {
         // Whatever the handler threw stays here; the model gets the trace id to quote.
+        out.resize(start);
         if (trace.trace_id.empty()) trace.trace_id = trace_id_for(call.meta);
-        result = tool_error_result("internal_error", "The tool failed unexpectedly. Reference: " + trace.trace_id + ".");
+        write_tool_error(out, "internal_error", "The tool failed unexpectedly. Reference: " + trace.trace_id + ".");
         trace.outcome = "internal_error";
     }
 
-    // sanitize: the output is its described fields only (encode); its size is bounded.
-    // The store keeps the result's text, and the trace its exact size: written once, into a
-    // buffer of this thread's, for both. Without either, an upper bound that stays under the limit
-    // settles the size of the usual small results without serializing them.
-    std::string& text = texts_of_this_thread().result;
-    const bool keep_text = succeeded && deduplicated;
+    // sanitize: the output is its described fields only (the handler's result is written from the
+    // output type); its size is bounded. The store keeps the result's text.
     if (succeeded) {
         std::size_t limit = settings != options.tools.end() && settings->second.max_output_bytes
                                 ? *settings->second.max_output_bytes
                                 : options.max_output_bytes;
-        std::size_t size = 0;
-        if (!trace.enabled && !keep_text) size = json_size_bound(result);
-        if (trace.enabled || keep_text || size > limit) {
-            serialize_into(text, result);
-            size = text.size();
-        }
+        const std::size_t size = out.size() - start;
         trace.result_bytes = size;
         if (size > limit) {
             trace.decide("sanitize", "deny", std::to_string(size) + " bytes");
             trace.outcome = "output_too_large";
-            result = tool_error_result("output_too_large",
-                                       "The result is larger than the limit of " + std::to_string(limit) +
-                                           " bytes. Ask for less, for example a smaller page.",
-                                       {{"limitBytes", limit}});
-            if (keep_text) serialize_into(text, result);
+            out.resize(start);
+            write_tool_error(out, "output_too_large",
+                             "The result is larger than the limit of " + std::to_string(limit) +
+                                 " bytes. Ask for less, for example a smaller page.",
+                             {{"limitBytes", limit}});
         } else {
             trace.decide("sanitize", "allow");
         }
@@ -455,20 +413,27 @@ inline boost::json::object run_steps(std::string_view name, const typed_steps& s
     // A success is kept for retries (a result too large to send too: the work is done). A failure
     // is forgotten, so a retry runs again: see docs/pipeline.md on failed calls.
     if (deduplicated) {
-        if (keep_text) options.idempotency->finish(key, text);
+        if (succeeded) options.idempotency->finish(key, std::string_view(out).substr(start));
         else options.idempotency->abandon(key);
     }
-    texts_of_this_thread().trim();
-    return result;
 }
 
 } // namespace detail
 
-// Runs one call of `tool` through the stages and returns its CallToolResult.
+// Runs one call of `tool` through the stages and appends its CallToolResult's JSON text to `out`.
+template<class Tool>
+    requires runnable_tool<Tool>
+void run_pipeline(Tool& tool, const policy_summary& summary, pipeline_call call, std::string& out) {
+    detail::run_steps(Tool::name, detail::steps_of<Tool>, &tool, summary, call, out);
+}
+
+// The same, returning the CallToolResult as a JSON object.
 template<class Tool>
     requires runnable_tool<Tool>
 boost::json::object run_pipeline(Tool& tool, const policy_summary& summary, pipeline_call call) {
-    return detail::run_steps(Tool::name, detail::steps_of<Tool>, &tool, summary, call);
+    std::string text;
+    run_pipeline(tool, summary, call, text);
+    return boost::json::parse(text).as_object();
 }
 
 } // namespace warden

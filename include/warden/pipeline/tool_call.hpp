@@ -13,7 +13,7 @@
 #include <warden/tool/tool.hpp>
 
 #include <boost/json/object.hpp>
-#include <boost/json/serialize.hpp>
+#include <boost/json/parse.hpp>
 
 #include <concepts>
 #include <string>
@@ -32,90 +32,133 @@ concept runnable_tool = is_tool<T> && requires(T& t, const typename T::input& in
                  std::same_as<std::remove_cvref_t<decltype(t.call(in, ctx))>, tool_result<typename T::output>>;
 };
 
-// A tool execution error: the text block says it in words, structuredContent in fields.
-inline boost::json::object tool_error_result(std::string_view code, std::string_view message,
-                                             boost::json::object details = {}) {
-    // Emplaced, with room reserved: initializer lists (value_ref) would copy the nested values,
-    // and a refusal must cost no more than a call.
-    boost::json::object structured;
-    structured.reserve(2 + details.size());
-    structured.emplace("code", code);
-    structured.emplace("message", message);
-    for (auto& kv : details) structured.insert_or_assign(kv.key(), std::move(kv.value()));
-    boost::json::object block;
-    block.reserve(2);
-    block.emplace("type", "text");
-    block.emplace("text", message);
-    boost::json::array blocks;
-    blocks.emplace_back(std::move(block));
-    boost::json::object result;
-    result.reserve(3);
-    result.emplace("content", std::move(blocks));
-    result.emplace("structuredContent", std::move(structured));
-    result.emplace("isError", true);
-    return result;
+namespace detail {
+
+// A tool execution error, as the JSON text of a CallToolResult: the text block says it in words,
+// structuredContent in fields (its code and message, then the details; a detail cannot replace
+// either).
+inline void write_tool_error(std::string& out, std::string_view code, std::string_view message,
+                             const boost::json::object& details = {}) {
+    out += R"({"content":[{"type":"text","text":)";
+    append_json_string(out, message);
+    out += R"(}],"structuredContent":{"code":)";
+    append_json_string(out, code);
+    out += R"(,"message":)";
+    append_json_string(out, message);
+    for (const auto& kv : details) {
+        if (kv.key() == "code" || kv.key() == "message") continue;
+        out += ',';
+        append_json_string(out, kv.key());
+        out += ':';
+        append_json(out, kv.value());
+    }
+    out += R"(},"isError":true})";
 }
 
 // The result for arguments that fail decoding: every issue, with its path, in both forms.
-inline boost::json::object invalid_arguments_result(const std::vector<error>& errors) {
-    std::string text = "The arguments are invalid; fix these and call again:";
+inline void write_invalid_arguments(std::string& out, const std::vector<error>& errors) {
+    static constexpr std::string_view intro = "The arguments are invalid; fix these and call again:";
+    out += R"({"content":[{"type":"text","text":)";
+    const std::size_t text_at = out.size();
+    out += '"';
+    out += intro;
     for (const auto& e : errors) {
-        text += "\n- ";
-        text += e.message;
+        out += "\\n- ";
+        std::size_t at = out.size();
+        append_json_string(out, e.message);
+        out.erase(at, 1).pop_back(); // the message's quotes go
     }
-    return tool_error_result("invalid_arguments", text, boost::json::object{{"errors", to_json(errors)}});
+    out += '"';
+    const std::size_t text_size = out.size() - text_at;
+    out += R"(}],"structuredContent":{"code":"invalid_arguments","message":)";
+    out.reserve(out.size() + text_size); // the copy below reads from `out` itself
+    out.append(out.data() + text_at, text_size);
+    out += R"(,"errors":[)";
+    for (std::size_t i = 0; i < errors.size(); ++i) {
+        const auto& e = errors[i];
+        out += i ? R"(,{"path":)" : R"({"path":)";
+        append_json_string(out, e.path);
+        out += R"(,"code":)";
+        append_json_string(out, to_string(e.code));
+        out += R"(,"message":)";
+        append_json_string(out, e.message);
+        out += '}';
+    }
+    out += R"(]},"isError":true})";
+}
+
+// A thread's room for the structured output's text, which a success writes twice (as
+// structuredContent and, escaped, as its text block); given back past 64 KiB.
+inline std::string& structured_text_of_this_thread() {
+    thread_local std::string text;
+    if (text.capacity() > 64 * 1024) std::string().swap(text);
+    text.clear();
+    return text;
 }
 
 // Success: the extra content blocks, then the structured output as JSON text (for clients that
 // read only text), and structuredContent.
-inline boost::json::object tool_success_result(boost::json::value structured, std::vector<boost::json::object> extra = {}) {
-    boost::json::array blocks;
-    for (auto& b : extra) blocks.push_back(std::move(b));
-    blocks.push_back(content::text(boost::json::serialize(structured)));
-    // Emplaced: an initializer list (value_ref) would copy both.
-    boost::json::object result;
-    result.reserve(2);
-    result.emplace("content", std::move(blocks));
-    result.emplace("structuredContent", std::move(structured));
-    return result;
+template<class Output>
+void write_success(std::string& out, const Output& output, const std::vector<boost::json::object>& extra = {}) {
+    std::string& structured = structured_text_of_this_thread();
+    write_json(structured, output);
+    out += R"({"content":[)";
+    for (const auto& block : extra) {
+        append_json(out, block);
+        out += ',';
+    }
+    out += R"({"type":"text","text":)";
+    append_json_string(out, structured);
+    out += R"(}],"structuredContent":)";
+    out += structured;
+    out += '}';
 }
 
-// Runs the handler on a decoded input and encodes what it returns as a CallToolResult.
-// Exceptions go to the caller.
+// Runs the handler on a decoded input and appends what it returns to `out`, as the JSON text of
+// a CallToolResult. Exceptions go to the caller.
 template<class Tool>
     requires runnable_tool<Tool>
-boost::json::object run_handler(Tool& tool, const typename Tool::input& in, context& ctx) {
+void write_handler_result(Tool& tool, const typename Tool::input& in, context& ctx, std::string& out) {
     using returned = std::remove_cvref_t<decltype(tool.call(in, ctx))>;
     if constexpr (std::is_void_v<typename Tool::output>) {
         auto result = tool.call(in, ctx);
-        boost::json::array blocks;
-        for (auto& block : result.content) blocks.push_back(std::move(block));
-        boost::json::object content_only;
-        content_only.emplace("content", std::move(blocks));
-        return content_only;
+        out += R"({"content":[)";
+        for (std::size_t i = 0; i < result.content.size(); ++i) {
+            if (i) out += ',';
+            append_json(out, result.content[i]);
+        }
+        out += "]}";
     } else if constexpr (std::is_same_v<returned, tool_result<typename Tool::output>>) {
         auto result = tool.call(in, ctx);
-        return tool_success_result(encode(result.output), std::move(result.content));
+        write_success(out, result.output, result.content);
     } else {
-        typename Tool::output out = tool.call(in, ctx);
-        return tool_success_result(encode(out));
+        typename Tool::output output = tool.call(in, ctx);
+        write_success(out, output);
     }
 }
 
+} // namespace detail
+
 // Decodes the arguments into the tool's input, runs it and encodes its output: a call without
-// the server's pipeline (no authorization, limits or idempotency), for tests and tools.
+// the server's pipeline (no authorization, limits or idempotency), for tests and tools. A
+// tool_error is a result with isError; anything else the handler throws goes to the caller (the
+// server turns it into a generic internal_error, so that no exception text reaches the model).
 template<class Tool>
     requires runnable_tool<Tool>
 boost::json::object run_tool_call(Tool& tool, const boost::json::value& arguments, context& ctx) {
+    std::string text;
     auto in = decode<typename Tool::input>(arguments);
-    if (!in) return invalid_arguments_result(in.errors());
-    try {
-        return run_handler(tool, *in, ctx);
-    } catch (const tool_error& e) {
-        return tool_error_result(e.code(), e.what());
+    if (!in) {
+        detail::write_invalid_arguments(text, in.errors());
+    } else {
+        try {
+            detail::write_handler_result(tool, *in, ctx, text);
+        } catch (const tool_error& e) {
+            text.clear();
+            detail::write_tool_error(text, e.code(), e.what());
+        }
     }
-    // Anything else is a bug in the handler: the caller turns it into a generic internal_error,
-    // so that no exception text reaches the model.
+    return boost::json::parse(text).as_object();
 }
 
 } // namespace warden

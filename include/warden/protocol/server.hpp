@@ -15,6 +15,7 @@
 #include <warden/protocol/resources.hpp>
 
 #include <boost/json/object.hpp>
+#include <boost/json/parse.hpp>
 
 #include <algorithm>
 #include <array>
@@ -216,51 +217,85 @@ public:
         return jsonrpc::read(text, options_.limits);
     }
 
-    // Answers one message of text: the reply to send (an object, or an array for a batch), or
-    // nothing (notifications, responses).
-    std::optional<boost::json::value> handle(std::string_view text, session& s, std::stop_token stop = {}) const {
-        return handle(read(text), s, std::move(stop));
+    // Answers one message of text: writes the reply's JSON text (an object, or an array for a
+    // batch) into `reply`, or returns false when there is none (notifications, responses). What
+    // transports call: a tools/call's reply is written as text, without a DOM in between.
+    bool handle(std::string_view text, session& s, std::string& reply, std::stop_token stop = {}) const {
+        return handle(read(text), s, reply, std::move(stop));
     }
 
     // The same for a message already read (a transport that looks at messages before serving them).
+    bool handle(jsonrpc::message message, session& s, std::string& reply, std::stop_token stop = {}) const {
+        reply.clear();
+        if (auto* b = std::get_if<jsonrpc::batch>(&message)) return handle_batch(b->items, s, reply, stop);
+        return handle_one(std::move(message), s, reply, stop);
+    }
+
+    // The reply as a JSON value: the same, read back (for tests, and code that looks into replies).
+    std::optional<boost::json::value> handle(std::string_view text, session& s, std::stop_token stop = {}) const {
+        return handle(read(text), s, std::move(stop));
+    }
     std::optional<boost::json::value> handle(jsonrpc::message message, session& s, std::stop_token stop = {}) const {
-        if (auto* b = std::get_if<jsonrpc::batch>(&message)) return handle_batch(b->items, s, std::move(stop));
-        return handle_one(std::move(message), s, std::move(stop));
+        std::string reply;
+        if (!handle(std::move(message), s, reply, std::move(stop))) return std::nullopt;
+        return boost::json::parse(reply);
     }
 
     const server_options& options() const noexcept { return options_; }
 
 private:
-    std::optional<boost::json::object> handle_one(jsonrpc::message message, session& s, std::stop_token stop) const {
-        if (auto* bad = std::get_if<jsonrpc::malformed>(&message)) return jsonrpc::make_error(bad->id, bad->code, bad->message);
-        if (auto* r = std::get_if<jsonrpc::request>(&message)) return dispatch(*r, s, std::move(stop));
+    // Appends the reply to `out`; false (and `out` as it was) when there is none.
+    bool handle_one(jsonrpc::message message, session& s, std::string& out, const std::stop_token& stop) const {
+        if (auto* bad = std::get_if<jsonrpc::malformed>(&message)) return put(out, jsonrpc::make_error(bad->id, bad->code, bad->message));
+        if (auto* r = std::get_if<jsonrpc::request>(&message)) {
+            if (r->id && r->method == "tools/call" && s.initialized()) // the hot one, written as text
+                return call_tool(*snapshot(), *r->id, r->params, r->decoded, s, stop, out);
+            return put(out, dispatch(*r, s, stop));
+        }
         if (auto* r = std::get_if<jsonrpc::response>(&message)) deliver(std::move(*r), s);
-        return std::nullopt;
+        return false;
+    }
+
+    static bool put(std::string& out, const std::optional<boost::json::object>& reply) {
+        if (!reply) return false;
+        detail::append_json(out, *reply);
+        return true;
     }
 
     // A batch is served in order and answered with one array, in sessions of revision 2025-03-26;
     // later revisions removed batches, and initialize may not be part of one.
-    std::optional<boost::json::value> handle_batch(boost::json::array& items, session& s, std::stop_token stop) const {
+    bool handle_batch(boost::json::array& items, session& s, std::string& out, const std::stop_token& stop) const {
         auto version = s.protocol_version();
         if (!s.accepts_batches())
-            return jsonrpc::make_error(nullptr, jsonrpc::error_code::invalid_request,
-                                       version.empty() ? "batches are not accepted before initialize; send one message at a time"
-                                                       : "revision " + version + " has no batches; send one message at a time");
-        boost::json::array replies;
+            return put(out, jsonrpc::make_error(nullptr, jsonrpc::error_code::invalid_request,
+                                                version.empty() ? "batches are not accepted before initialize; send one message at a time"
+                                                                : "revision " + version + " has no batches; send one message at a time"));
+        out += '[';
+        bool any = false;
+        auto separate = [&] {
+            if (any) out += ',';
+        };
         for (auto& item : items) {
             auto message = item.is_array() ? jsonrpc::message(jsonrpc::malformed{nullptr, jsonrpc::error_code::invalid_request,
                                                                                  "a batch cannot contain a batch"})
                                            : jsonrpc::classify(std::move(item));
             auto* r = std::get_if<jsonrpc::request>(&message);
-            if (r && r->method == "initialize" && r->id) {
-                replies.push_back(jsonrpc::make_error(*r->id, jsonrpc::error_code::invalid_request,
-                                                      "initialize cannot be part of a batch"));
-                continue;
-            }
-            if (auto reply = handle_one(std::move(message), s, stop)) replies.push_back(std::move(*reply));
+            const std::size_t before = out.size();
+            separate();
+            if (r && r->method == "initialize" && r->id)
+                any = put(out, jsonrpc::make_error(*r->id, jsonrpc::error_code::invalid_request,
+                                                   "initialize cannot be part of a batch"));
+            else if (handle_one(std::move(message), s, out, stop))
+                any = true;
+            else
+                out.resize(before); // no reply: no comma either
         }
-        if (replies.empty()) return std::nullopt; // only notifications and responses
-        return boost::json::value(std::move(replies));
+        if (!any) { // only notifications and responses
+            out.clear();
+            return false;
+        }
+        out += ']';
+        return true;
     }
 
     struct entry {
@@ -358,7 +393,8 @@ private:
         }
     }
 
-    std::optional<boost::json::object> dispatch(const jsonrpc::request& r, session& s, std::stop_token stop) const {
+    // Every request but an initialized session's tools/call (handle_one writes that one as text).
+    std::optional<boost::json::object> dispatch(const jsonrpc::request& r, session& s, const std::stop_token& stop) const {
         if (r.is_notification()) {
             if (r.method == "notifications/cancelled") cancel(r.params, s);
             // notifications/initialized needs no action: initialize has set the session up.
@@ -371,19 +407,18 @@ private:
             return jsonrpc::make_error(id, jsonrpc::error_code::invalid_request,
                                        "the session is not initialized: send initialize first");
         const auto cat = snapshot(); // this request sees one version of the catalog
-        if (r.method == "tools/call") return call_tool(*cat, id, r.params, r.decoded, s, std::move(stop)); // the hot one first
         if (r.method == "tools/list")
             return page(id, r.params, cat->tools, "tools", [](const entry& e) { return e.definition; });
         if (r.method == "resources/list")
             return page(id, r.params, cat->resources, "resources", [](const resource_entry& e) { return describe(e.info); });
         if (r.method == "resources/templates/list")
             return page(id, r.params, cat->templates, "resourceTemplates", [](const template_entry& e) { return describe(e.info); });
-        if (r.method == "resources/read") return read_resource(*cat, id, r.params, s, std::move(stop));
+        if (r.method == "resources/read") return read_resource(*cat, id, r.params, s, stop);
         if (r.method == "resources/subscribe" || r.method == "resources/unsubscribe")
             return subscribe(id, r.params, s, r.method == "resources/subscribe");
         if (r.method == "prompts/list")
             return page(id, r.params, cat->prompts, "prompts", [](const prompt_entry& e) { return describe(e.info); });
-        if (r.method == "prompts/get") return get_prompt(*cat, id, r.params, s, std::move(stop));
+        if (r.method == "prompts/get") return get_prompt(*cat, id, r.params, s, stop);
         if (r.method == "completion/complete") return complete(*cat, id, r.params);
         if (r.method == "logging/setLevel") return set_log_level(id, r.params, s);
         return jsonrpc::make_error(id, jsonrpc::error_code::method_not_found, "method not found: " + r.method);
@@ -455,27 +490,28 @@ private:
         return jsonrpc::make_result(id, std::move(result));
     }
 
-    std::optional<boost::json::object> call_tool(const catalog& cat, const boost::json::value& id,
-                                                 const boost::json::object& params, const detail::decoded_input& decoded,
-                                                 session& s, std::stop_token stop) const {
+    // Appends the reply to a tools/call to `out`, as text; false (and `out` as it was) when the
+    // call was cancelled, since the client has stopped waiting for it.
+    bool call_tool(const catalog& cat, const boost::json::value& id, const boost::json::object& params,
+                   const detail::decoded_input& decoded, session& s, const std::stop_token& stop, std::string& out) const {
         const auto* name = params.if_contains("name");
         if (!name || !name->is_string())
-            return jsonrpc::make_error(id, jsonrpc::error_code::invalid_params, "tools/call needs name (a string)");
+            return put(out, jsonrpc::make_error(id, jsonrpc::error_code::invalid_params, "tools/call needs name (a string)"));
         auto it = cat.by_name.find(std::string_view(name->get_string()));
         if (it == cat.by_name.end())
-            return jsonrpc::make_error(id, jsonrpc::error_code::invalid_params,
-                                       "unknown tool: " + std::string(name->get_string()));
+            return put(out, jsonrpc::make_error(id, jsonrpc::error_code::invalid_params,
+                                                "unknown tool: " + std::string(name->get_string())));
         const entry& tool = *cat.tools[it->second];
         // Read for a tool of that name that has since been replaced by one with another input.
         if (decoded && decoded.type() != tool.steps->decoder->type)
-            return jsonrpc::make_error(id, jsonrpc::error_code::invalid_params,
-                                       "the tool " + tool.name + " changed while this call waited; call it again");
+            return put(out, jsonrpc::make_error(id, jsonrpc::error_code::invalid_params,
+                                                "the tool " + tool.name + " changed while this call waited; call it again"));
         static const boost::json::value no_arguments = boost::json::object{};
         const auto* args = params.if_contains("arguments");
 
         // The call stops when the client cancels it, the transport shuts down or its deadline passes.
         in_flight call(s, id);
-        if (call.duplicate) return duplicate_id(id);
+        if (call.duplicate) return put(out, duplicate_id(id));
         std::stop_callback forward(stop, [&] { call.source.request_stop(); });
         const auto* meta = params.if_contains("_meta");
         const auto* meta_object = meta && meta->is_object() ? &meta->get_object() : nullptr;
@@ -494,20 +530,33 @@ private:
         channel reporter(s, progress_token(params));
         call_details details{&trace, &timer_, tool.policy.read_only, {}};
         context ctx(s.caller(), deadline, call.source.get_token(), &reporter, &details);
-        boost::json::object result;
+        const std::size_t start = out.size();
+        out += R"({"jsonrpc":"2.0","id":)";
+        detail::append_json(out, id);
+        out += R"(,"result":)";
+        const std::size_t result_at = out.size();
         try {
-            result = detail::run_steps(tool.name, *tool.steps, tool.instance.get(), tool.policy, {args ? *args : no_arguments, decoded ? &decoded : nullptr, meta_object, ctx, details, trace, options_.pipeline, limiter_});
+            detail::run_steps(tool.name, *tool.steps, tool.instance.get(), tool.policy,
+                              {args ? *args : no_arguments, decoded ? &decoded : nullptr, meta_object, ctx, details, trace,
+                               options_.pipeline, limiter_},
+                              out);
         } catch (...) {
             // A stage or store failed: nothing of it reaches the model but the trace id.
+            out.resize(result_at);
             if (trace.trace_id.empty()) trace.trace_id = trace_id_for(meta_object);
-            result = tool_error_result("internal_error", "The call failed unexpectedly. Reference: " + trace.trace_id + ".");
+            detail::write_tool_error(out, "internal_error", "The call failed unexpectedly. Reference: " + trace.trace_id + ".");
             trace.outcome = "internal_error";
         }
+        if (trace.result_bytes == 0) trace.result_bytes = out.size() - result_at;
         if (call.cancelled()) trace.outcome = "cancelled";
-        write_trace(trace, result, started);
+        write_trace(trace, started);
         // A cancelled request gets no response: the client has stopped waiting for it.
-        if (call.cancelled()) return std::nullopt;
-        return jsonrpc::make_result(id, std::move(result));
+        if (call.cancelled()) {
+            out.resize(start);
+            return false;
+        }
+        out += '}';
+        return true;
     }
 
     // A resource or a template: where it is, then what it is called and holds.
@@ -831,10 +880,9 @@ private:
         return jsonrpc::make_result(id, boost::json::object{});
     }
 
-    void write_trace(trace_record& trace, const boost::json::object& result, std::chrono::steady_clock::time_point started) const {
+    void write_trace(trace_record& trace, std::chrono::steady_clock::time_point started) const {
         if (options_.pipeline.sinks.empty()) return;
         trace.duration = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);
-        if (trace.result_bytes == 0) trace.result_bytes = detail::json_size(result);
         for (const auto& sink : options_.pipeline.sinks) {
             try {
                 sink->write(trace);

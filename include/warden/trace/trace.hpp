@@ -5,6 +5,8 @@
 // each pipeline stage decided, which upstream calls ran, and how it ended. Sinks receive it
 // once the call is over.
 
+#include <warden/detail/json_text.hpp>
+
 #include <boost/json/object.hpp>
 #include <boost/json/serializer.hpp>
 #include <boost/json/value.hpp>
@@ -147,44 +149,6 @@ inline boost::json::object to_json(const trace_record& t) {
             {"resultBytes", t.result_bytes}};
 }
 
-namespace detail {
-
-inline void append_json_string(std::string& out, std::string_view s) {
-    static constexpr char hex[] = "0123456789abcdef";
-    out += '"';
-    // Runs of characters that need no escape go in at once.
-    const char* run = s.data();
-    const char* const end = s.data() + s.size();
-    for (const char* p = run; p != end; ++p) {
-        const auto c = static_cast<unsigned char>(*p);
-        if (c >= 0x20 && c != '"' && c != '\\') continue;
-        out.append(run, static_cast<std::size_t>(p - run));
-        run = p + 1;
-        switch (c) {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        case '\t': out += "\\t"; break;
-        default:
-            out += "\\u00";
-            out += hex[(c >> 4) & 0xf];
-            out += hex[c & 0xf];
-        }
-    }
-    out.append(run, static_cast<std::size_t>(end - run));
-    out += '"';
-}
-
-inline void append_json_number(std::string& out, double d) {
-    char buf[32];
-    auto r = std::to_chars(buf, buf + sizeof buf, d);
-    out.append(buf, r.ptr);
-    if (std::string_view(buf, static_cast<std::size_t>(r.ptr - buf)).find_first_of(".eE") == std::string_view::npos)
-        out += ".0"; // still a fraction to a reader that tells integers apart
-}
-
-} // namespace detail
 
 // The record as one line of JSON text, ending in a newline: what to_json() gives, serialized,
 // written without building the object first (a JSON-lines sink writes one per call).
@@ -203,13 +167,7 @@ inline void append_json_line(std::string& out, const trace_record& t) {
     out += ",\"tenant\":";
     append_json_string(out, t.tenant);
     out += "},\"arguments\":";
-    boost::json::serializer arguments;
-    arguments.reset(&t.arguments);
-    char buffer[512];
-    while (!arguments.done()) {
-        auto part = arguments.read(buffer, sizeof buffer);
-        out.append(part.data(), part.size());
-    }
+    detail::append_json(out, t.arguments);
     out += ",\"stages\":[";
     for (std::size_t i = 0; i < t.stages.size(); ++i) {
         const auto& st = t.stages[i];

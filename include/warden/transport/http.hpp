@@ -201,10 +201,12 @@ public:
         return true;
     }
 
-    void send(const boost::json::value& message) {
+    void send(const boost::json::value& message) { send_text(boost::json::serialize(message)); }
+    void send_text(std::string_view message) {
         std::lock_guard lock(mutex_);
         std::uint64_t n = ++last_;
-        std::string event = "id: " + event_id(n) + "\nevent: message\ndata: " + boost::json::serialize(message) + "\n\n";
+        std::string event = "id: " + event_id(n) + "\nevent: message\ndata: ";
+        event.append(message).append("\n\n");
         if (writer_ && send_chunk(writer_->socket, event)) delivered_ = n;
         else writer_ = nullptr; // broken: the event waits for a resume
         kept_.emplace_back(n, std::move(event));
@@ -769,8 +771,9 @@ private:
             session_id = std::string(req["Mcp-Session-Id"]);
         }
 
+        std::string reply;
         if (!answered) {
-            srv_.handle(std::move(message), ses->state);
+            srv_.handle(std::move(message), ses->state, reply);
             return send_empty(socket, v, http::status::accepted, true);
         }
 
@@ -778,20 +781,20 @@ private:
         const bool refused_batch = std::holds_alternative<jsonrpc::batch>(message) && !ses->state.accepts_batches();
         call_response response{*this, *ses, conn, v, session_id};
         current_call = &response;
-        auto reply = srv_.handle(std::move(message), ses->state);
+        const bool replied = srv_.handle(std::move(message), ses->state, reply);
         current_call = nullptr;
 
-        if (initialize && reply && reply->is_object() && reply->get_object().contains("result")) {
+        if (initialize && replied && boost::json::parse(reply).as_object().contains("result")) {
             std::lock_guard lock(sessions_mutex_);
             sessions_.emplace(session_id, ses);
         }
         std::lock_guard lock(response.mutex); // release() may not run from here on
         if (!response.sse) {
-            if (!reply) return send_empty(socket, v, http::status::accepted, true); // cancelled meanwhile
-            return send_json(socket, v, refused_batch ? http::status::bad_request : http::status::ok, *reply, session_id, true);
+            if (!replied) return send_empty(socket, v, http::status::accepted, true); // cancelled meanwhile
+            return send_json_text(socket, v, refused_batch ? http::status::bad_request : http::status::ok, reply, session_id, true);
         }
         auto& sse = *response.sse;
-        if (reply) sse.send(*reply);
+        if (replied) sse.send_text(reply);
         sse.finish();
         if (response.released) return response.handed_off ? after::handed_off : after::close; // the reply waits for a resume
         // Written whole on this connection: no resume will ask for it. Otherwise it waits for one.
@@ -863,13 +866,18 @@ private:
     static after send_json(detail::tcp::socket& socket, unsigned version, detail::http::status status,
                            const boost::json::value& body, std::string_view session_id, bool keep_alive,
                            std::string_view allow = {}) {
+        return send_json_text(socket, version, status, boost::json::serialize(body), session_id, keep_alive, allow);
+    }
+    static after send_json_text(detail::tcp::socket& socket, unsigned version, detail::http::status status,
+                                std::string_view body, std::string_view session_id, bool keep_alive,
+                                std::string_view allow = {}) {
         namespace http = detail::http;
         http::response<http::string_body> res{status, version};
         res.set(http::field::content_type, "application/json");
         if (!session_id.empty()) res.set("Mcp-Session-Id", session_id);
         if (!allow.empty()) res.set(http::field::allow, allow);
         res.keep_alive(keep_alive);
-        res.body() = boost::json::serialize(body);
+        res.body() = body;
         res.prepare_payload();
         boost::system::error_code ec;
         http::write(socket, res, ec);

@@ -47,6 +47,10 @@ public:
     void write(const boost::json::value& message, held_output* held = nullptr) {
         std::string line = boost::json::serialize(message);
         line += '\n';
+        write_line(line, held);
+    }
+    // A message's text with its newline.
+    void write_line(std::string_view line, held_output* held = nullptr) {
         if (held) held->hold_reply(line);
         else out_.write(line);
     }
@@ -188,7 +192,12 @@ inline void serve_stdio(const server& srv, const stdio_options& options = {}, st
     constexpr auto max_hold = std::chrono::microseconds(200);
 
     auto answer = [&](jsonrpc::message&& message) {
-        if (auto reply = srv.handle(std::move(message), s, client_gone.get_token())) writer.write(*reply, detail::holding);
+        thread_local std::string reply; // its room is reused from call to call
+        if (srv.handle(std::move(message), s, reply, client_gone.get_token())) {
+            reply += '\n';
+            writer.write_line(reply, detail::holding);
+        }
+        if (reply.capacity() > 64 * 1024) std::string().swap(reply);
     };
 
     // Holding the reading role: serves the input until it ends, or until another thread takes
