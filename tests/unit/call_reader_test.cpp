@@ -223,6 +223,7 @@ TEST_CASE("server::read: with stages of your own too, arguments go straight into
         std::string_view name() const override { return "looks"; }
         std::optional<warden::rejection> check(warden::call_info& call) override {
             seen = boost::json::serialize(call.arguments());
+            CHECK(boost::json::parse(call.arguments_json()) == call.arguments());
             return std::nullopt;
         }
         std::string seen;

@@ -21,8 +21,7 @@
 #include <warden/tool/tool.hpp>
 #include <warden/trace/sinks.hpp>
 
-#include <boost/json/serialize.hpp>
-#include <boost/json/serializer.hpp>
+#include <boost/json/parse.hpp>
 
 #include <functional>
 #include <map>
@@ -78,22 +77,9 @@ std::optional<std::string> key_field(const Input& in) {
     return key;
 }
 
-// The JSON text of `v` (an object or a value), written into `out`, whose room is reused.
-template<class Json>
-void serialize_into(std::string& out, const Json& v) {
-    boost::json::serializer sr;
-    sr.reset(&v);
-    out.resize(std::max<std::size_t>(out.capacity(), 1024));
-    std::size_t n = 0;
-    while (!sr.done()) {
-        if (n == out.size()) out.resize(2 * n);
-        n += sr.read(out.data() + n, out.size() - n).size();
-    }
-    out.resize(n);
-}
-
-// The idempotency fingerprint a call writes, in a buffer of the calling thread whose room the
-// next call reuses; up to a bound, so that one large call does not keep its room for good.
+// The input's exact JSON (secrets included) a call writes for your stages and the idempotency
+// fingerprint, in a buffer of the calling thread whose room the next call reuses; up to a bound,
+// so that one large call does not keep its room for good.
 struct call_texts {
     std::string fingerprint;
     void trim() {
@@ -155,19 +141,12 @@ struct typed_steps {
     bool has_secrets; // if not, exact and redacted write the same
     std::optional<tool_error> (*validate)(const void* tool, const void* in, context& ctx);
     decision (*authorize)(const void* tool, const void* in, const principal& caller);
-    boost::json::value (*exact)(const void* in);           // the input as JSON, secrets included
-    boost::json::value (*redacted)(const void* in);        // the input as JSON, secrets redacted
+    void (*write_input)(const void* in, std::string& out, bool reveal); // the input as JSON text, secrets shown or not
     std::string (*preview)(const void* tool, const void* in);
     std::optional<std::string> (*key_field)(const void* in);
     std::string (*key_function)(const void* tool, const void* in);
     void (*run)(void* tool, const void* in, context& ctx, std::string& out); // the handler, its result appended; may throw
 };
-
-// One copy for both of the table's encodings (the compiler would inline one into each).
-template<class Input>
-[[gnu::noinline]] boost::json::value encode_input(const void* in, bool reveal) {
-    return encode_value(*static_cast<const Input*>(in), {}, reveal);
-}
 
 template<class Tool>
 constexpr typed_steps make_steps() {
@@ -175,8 +154,7 @@ constexpr typed_steps make_steps() {
     using input_type = typename Tool::input;
     typed_steps steps{&input_decoder_for<input_type>, P::needs_approval, P::is_mutating, contains_secret<input_type>(),
                       nullptr, nullptr,
-                      [](const void* i) { return encode_input<input_type>(i, true); },
-                      [](const void* i) { return encode_input<input_type>(i, false); },
+                      [](const void* i, std::string& out, bool reveal) { write_json(out, *static_cast<const input_type*>(i), reveal); },
                       nullptr, nullptr, nullptr,
                       [](void* t, const void* i, context& ctx, std::string& out) {
                           write_handler_result(*static_cast<Tool*>(t), *static_cast<const input_type*>(i), ctx, out);
@@ -226,16 +204,27 @@ inline void run_steps(std::string_view name, const typed_steps& steps, void* too
     if (!decoded_ahead && !errors) errors = decoded_here.emplace(decoder, call.arguments, buffer, sizeof buffer).errors();
     if (errors) return refuse_arguments(out, trace, *errors);
     const void* in = decoded_ahead ? call.decoded->get() : decoded_here->get();
-    if (trace.enabled) trace.arguments = steps.redacted(in);
+    if (trace.enabled) { // written where the room is, then copied to its exact size: one allocation
+        std::string& text = texts_of_this_thread().fingerprint;
+        text.clear();
+        steps.write_input(in, text, false);
+        trace.arguments_json = text;
+    }
     trace.decide("decode", "allow");
-    // The input as JSON with its secrets, for your stages and the idempotency fingerprint: written
-    // once, when first needed; the trace's copy serves when there are no secrets to tell apart.
-    boost::json::value exact_here;
-    const boost::json::value* exact_arguments = nullptr;
-    auto exact = [&]() -> const boost::json::value& {
+    // The input as JSON text with its secrets, for your stages and the idempotency fingerprint:
+    // written once, when first needed, into a buffer of this thread's; the trace's copy serves
+    // when there are no secrets to tell apart.
+    const std::string* exact_arguments = nullptr;
+    auto exact = [&]() -> const std::string& {
         if (!exact_arguments) {
-            if (trace.enabled && !steps.has_secrets) exact_arguments = &trace.arguments;
-            else exact_arguments = &(exact_here = steps.exact(in));
+            if (trace.enabled && !steps.has_secrets) {
+                exact_arguments = &trace.arguments_json;
+            } else {
+                std::string& text = texts_of_this_thread().fingerprint;
+                text.clear();
+                steps.write_input(in, text, true);
+                exact_arguments = &text;
+            }
         }
         return *exact_arguments;
     };
@@ -291,10 +280,10 @@ inline void run_steps(std::string_view name, const typed_steps& steps, void* too
 
     // approval: a human sees the preview and says yes, or nothing runs.
     if (steps.needs_approval) {
-        boost::json::value redacted_here;
-        const boost::json::value& redacted = trace.enabled ? trace.arguments : (redacted_here = steps.redacted(in));
-        std::string preview = steps.preview ? steps.preview(tool, in)
-                                            : "Run " + std::string(name) + " with " + boost::json::serialize(redacted);
+        std::string redacted_here;
+        if (!trace.enabled) steps.write_input(in, redacted_here, false);
+        const std::string& redacted = trace.enabled ? trace.arguments_json : redacted_here;
+        std::string preview = steps.preview ? steps.preview(tool, in) : "Run " + std::string(name) + " with " + redacted;
         approval_answer answer = approval_answer::unavailable;
         std::string via = "none";
         if (ctx.client_supports("elicitation")) {
@@ -318,7 +307,7 @@ inline void run_steps(std::string_view name, const typed_steps& steps, void* too
             }
         } else if (options.approvals) {
             via = "approver";
-            answer = options.approvals->ask({std::string(name), caller, preview, redacted, ctx.deadline()});
+            answer = options.approvals->ask({std::string(name), caller, preview, boost::json::parse(redacted), ctx.deadline()});
         }
         if (answer == approval_answer::declined)
             return refuse(out, trace, "approval", "declined", {"approval_declined", "The user declined this call; nothing was done."});
@@ -348,9 +337,7 @@ inline void run_steps(std::string_view name, const typed_steps& steps, void* too
         call.details.idempotency_key = given.value_or("");
         key = scoped_key(caller.tenant, name, call.details.idempotency_key);
         // The exact arguments, secrets included: it never leaves the store.
-        std::string& fingerprint = texts_of_this_thread().fingerprint;
-        serialize_into(fingerprint, exact());
-        auto claim = options.idempotency->begin(key, fingerprint, ctx.deadline());
+        auto claim = options.idempotency->begin(key, exact(), ctx.deadline());
         texts_of_this_thread().trim(); // before the returns below
         switch (claim.kind) {
         case idempotency_claim::replay: {

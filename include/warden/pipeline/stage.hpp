@@ -9,6 +9,7 @@
 #include <warden/trace/trace.hpp>
 
 #include <boost/json/object.hpp>
+#include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
 
 #include <chrono>
@@ -40,23 +41,29 @@ struct policy_summary {
 // The call as a stage sees it: which tool, who asks, with which validated arguments.
 class call_info {
 public:
-    call_info(std::string_view tool, const policy_summary& policy, const boost::json::value& arguments, context& ctx,
+    call_info(std::string_view tool, const policy_summary& policy, std::string_view arguments_json, context& ctx,
               trace_record& trace)
-        : tool_(tool), policy_(policy), arguments_(arguments), ctx_(ctx), trace_(trace) {}
+        : tool_(tool), policy_(policy), arguments_json_(arguments_json), ctx_(ctx), trace_(trace) {}
 
     std::string_view tool() const noexcept { return tool_; }
     const principal& caller() const noexcept { return ctx_.caller(); }
     const policy_summary& policy() const noexcept { return policy_; }
     // The validated input as JSON, secrets included: what the handler gets, in the order its
-    // struct declares its members, whatever order or spelling the client used.
-    const boost::json::value& arguments() const noexcept { return arguments_; }
+    // struct declares its members, whatever order or spelling the client used. As text, and as a
+    // value read from that text when first asked for.
+    std::string_view arguments_json() const noexcept { return arguments_json_; }
+    const boost::json::value& arguments() const {
+        if (!arguments_) arguments_ = boost::json::parse(arguments_json_);
+        return *arguments_;
+    }
     context& ctx() noexcept { return ctx_; }
     trace_record& trace() noexcept { return trace_; }
 
 private:
     std::string_view tool_;
     const policy_summary& policy_;
-    const boost::json::value& arguments_;
+    std::string_view arguments_json_;
+    mutable std::optional<boost::json::value> arguments_;
     context& ctx_;
     trace_record& trace_;
 };

@@ -8,6 +8,7 @@
 #include <warden/detail/json_text.hpp>
 
 #include <boost/json/object.hpp>
+#include <boost/json/parse.hpp>
 #include <boost/json/serializer.hpp>
 #include <boost/json/value.hpp>
 
@@ -44,7 +45,7 @@ struct trace_record {
     std::string tool;
     std::string user;
     std::string tenant;
-    boost::json::value arguments;                 // validated, secrets shown as "[redacted]"; null if invalid
+    std::string arguments_json;                   // validated, as JSON text, secrets shown as "[redacted]"; empty if invalid
     std::vector<stage_decision> stages;
     std::vector<upstream_record> upstream;
     std::string outcome = "ok";                   // "ok" or the error code the model saw
@@ -140,7 +141,7 @@ inline boost::json::object to_json(const trace_record& t) {
             {"time", since_epoch},
             {"tool", t.tool},
             {"principal", {{"user", t.user}, {"tenant", t.tenant}}},
-            {"arguments", t.arguments},
+            {"arguments", t.arguments_json.empty() ? boost::json::value(nullptr) : boost::json::parse(t.arguments_json)},
             {"stages", std::move(stages)},
             {"upstream", std::move(upstream)},
             {"outcome", t.outcome},
@@ -167,7 +168,7 @@ inline void append_json_line(std::string& out, const trace_record& t) {
     out += ",\"tenant\":";
     append_json_string(out, t.tenant);
     out += "},\"arguments\":";
-    detail::append_json(out, t.arguments);
+    out += t.arguments_json.empty() ? std::string_view("null") : std::string_view(t.arguments_json);
     out += ",\"stages\":[";
     for (std::size_t i = 0; i < t.stages.size(); ++i) {
         const auto& st = t.stages[i];
