@@ -3,6 +3,9 @@
 #include <boost/json/parse.hpp>
 #include <catch2/catch.hpp>
 
+#include <cmath>
+#include <limits>
+#include <random>
 #include <sstream>
 
 namespace {
@@ -121,4 +124,20 @@ TEST_CASE("write_json keeps numbers exact and their kind, and writes what JSON c
     CHECK(parsed.at("huge").is_uint64());
     n.list = {std::numeric_limits<double>::infinity(), std::nan("")};
     CHECK(boost::json::parse(text_of(n)).as_object().at("list") == boost::json::array{nullptr, nullptr});
+}
+
+// Escapes are found eight bytes at a time: wherever a character that needs one falls in a word,
+// and whatever surrounds it, the string must read back the same.
+TEST_CASE("append_json_string escapes what needs it, wherever it falls", "[encode]") {
+    const std::vector<std::string> pieces = {"a", "\"", "\\", "\n", "\x01", "\x1f", " ", "~", "\x7f", "\xc3\xb8", "/", "\t"};
+    std::mt19937 gen(7);
+    for (int round = 0; round < 20000; ++round) {
+        std::string s;
+        const auto length = gen() % 40;
+        for (unsigned i = 0; i < length; ++i) s += pieces[gen() % (i % 5 == 0 ? pieces.size() : 2)];
+        std::string out = "x";
+        warden::detail::append_json_string(out, s);
+        REQUIRE(boost::json::parse(out.substr(1)).as_string() == s);
+        for (char c : out.substr(2, out.size() - 3)) REQUIRE(static_cast<unsigned char>(c) >= 0x20); // nothing raw
+    }
 }

@@ -10,30 +10,51 @@
 #include <charconv>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 
 namespace warden::detail {
 
+using namespace std::string_view_literals; // "..."sv: appended without a strlen
+
+// Whether any of the eight bytes in `w` needs an escape: a control character, '"' or '\\'.
+// Exact for the word as a whole (the usual "has a byte less than" and "has a zero byte" tests).
+constexpr bool word_needs_escape(std::uint64_t w) noexcept {
+    constexpr std::uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+    const std::uint64_t quote = w ^ (ones * '"'), backslash = w ^ (ones * '\\');
+    const std::uint64_t control = (w - ones * 0x20) & ~w;
+    return ((control | ((quote - ones) & ~quote) | ((backslash - ones) & ~backslash)) & highs) != 0;
+}
+
 inline void append_json_string(std::string& out, std::string_view s) {
     static constexpr char hex[] = "0123456789abcdef";
+    out.reserve(out.size() + s.size() + 2);
     out += '"';
-    // Runs of characters that need no escape go in at once.
+    // Runs of characters that need no escape go in at once; eight at a time are looked at
+    // together, and only a word that needs an escape is looked at byte by byte.
     const char* run = s.data();
     const char* const end = s.data() + s.size();
     for (const char* p = run; p != end; ++p) {
+        while (end - p >= 8) {
+            std::uint64_t w;
+            std::memcpy(&w, p, 8);
+            if (word_needs_escape(w)) break;
+            p += 8;
+        }
+        if (p == end) break;
         const auto c = static_cast<unsigned char>(*p);
         if (c >= 0x20 && c != '"' && c != '\\') continue;
         out.append(run, static_cast<std::size_t>(p - run));
         run = p + 1;
         switch (c) {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        case '\t': out += "\\t"; break;
+        case '"': out += "\\\""sv; break;
+        case '\\': out += "\\\\"sv; break;
+        case '\n': out += "\\n"sv; break;
+        case '\r': out += "\\r"sv; break;
+        case '\t': out += "\\t"sv; break;
         default:
-            out += "\\u00";
+            out += "\\u00"sv;
             out += hex[(c >> 4) & 0xf];
             out += hex[c & 0xf];
         }
@@ -47,7 +68,7 @@ inline void append_json_string(std::string& out, std::string_view s) {
 // serializer would write words no parser accepts).
 inline void append_json_number(std::string& out, double d) {
     if (!std::isfinite(d)) {
-        out += "null";
+        out += "null"sv;
         return;
     }
     char buf[32];
@@ -55,7 +76,7 @@ inline void append_json_number(std::string& out, double d) {
     out.append(buf, r.ptr);
     bool fraction = false;
     for (const char* p = buf; p != r.ptr; ++p) fraction = fraction || *p == '.' || *p == 'e';
-    if (!fraction) out += ".0";
+    if (!fraction) out += ".0"sv;
 }
 
 template<class Integer>

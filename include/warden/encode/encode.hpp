@@ -89,7 +89,7 @@ void write_json(std::string& out, const T& v, bool reveal = false) {
     } else if constexpr (std::is_same_v<T, std::string>) {
         append_json_string(out, v);
     } else if constexpr (std::is_same_v<T, bool>) {
-        out += v ? "true" : "false";
+        out += v ? "true"sv : "false"sv;
     } else if constexpr (is_json_integer<T>) {
         append_json_integer(out, v);
     } else if constexpr (is_json_number<T>) {
@@ -101,7 +101,7 @@ void write_json(std::string& out, const T& v, bool reveal = false) {
             if (table::values[i] == v) name = table::value[i]; // the first with this value
         append_json_string(out, name);
     } else if constexpr (is_optional<T>::value) {
-        if (!v) out += "null";
+        if (!v) out += "null"sv;
         else write_json(out, *v, reveal);
     } else if constexpr (is_vector<T>::value) {
         out += '[';
@@ -129,10 +129,10 @@ void write_json(std::string& out, const T& v, bool reveal = false) {
             if constexpr (is_optional<std::remove_cvref_t<decltype(m)>>::value) {
                 if (!m) return;
             }
-            out += first ? "\"" : ",\"";
+            out += first ? "\""sv : ",\""sv;
             first = false;
             out += d.name; // a C++ name: nothing to escape
-            out += "\":";
+            out += "\":"sv;
             write_json(out, m, reveal);
         });
         out += '}';

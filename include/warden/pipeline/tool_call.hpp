@@ -39,11 +39,11 @@ namespace detail {
 // either).
 inline void write_tool_error(std::string& out, std::string_view code, std::string_view message,
                              const boost::json::object& details = {}) {
-    out += R"({"content":[{"type":"text","text":)";
+    out += R"({"content":[{"type":"text","text":)"sv;
     append_json_string(out, message);
-    out += R"(}],"structuredContent":{"code":)";
+    out += R"(}],"structuredContent":{"code":)"sv;
     append_json_string(out, code);
-    out += R"(,"message":)";
+    out += R"(,"message":)"sv;
     append_json_string(out, message);
     for (const auto& kv : details) {
         if (kv.key() == "code" || kv.key() == "message") continue;
@@ -52,39 +52,39 @@ inline void write_tool_error(std::string& out, std::string_view code, std::strin
         out += ':';
         append_json(out, kv.value());
     }
-    out += R"(},"isError":true})";
+    out += R"(},"isError":true})"sv;
 }
 
 // The result for arguments that fail decoding: every issue, with its path, in both forms.
 inline void write_invalid_arguments(std::string& out, const std::vector<error>& errors) {
     static constexpr std::string_view intro = "The arguments are invalid; fix these and call again:";
-    out += R"({"content":[{"type":"text","text":)";
+    out += R"({"content":[{"type":"text","text":)"sv;
     const std::size_t text_at = out.size();
     out += '"';
     out += intro;
     for (const auto& e : errors) {
-        out += "\\n- ";
+        out += "\\n- "sv;
         std::size_t at = out.size();
         append_json_string(out, e.message);
         out.erase(at, 1).pop_back(); // the message's quotes go
     }
     out += '"';
     const std::size_t text_size = out.size() - text_at;
-    out += R"(}],"structuredContent":{"code":"invalid_arguments","message":)";
+    out += R"(}],"structuredContent":{"code":"invalid_arguments","message":)"sv;
     out.reserve(out.size() + text_size); // the copy below reads from `out` itself
     out.append(out.data() + text_at, text_size);
-    out += R"(,"errors":[)";
+    out += R"(,"errors":[)"sv;
     for (std::size_t i = 0; i < errors.size(); ++i) {
         const auto& e = errors[i];
-        out += i ? R"(,{"path":)" : R"({"path":)";
+        out += i ? R"(,{"path":)"sv : R"({"path":)"sv;
         append_json_string(out, e.path);
-        out += R"(,"code":)";
+        out += R"(,"code":)"sv;
         append_json_string(out, to_string(e.code));
-        out += R"(,"message":)";
+        out += R"(,"message":)"sv;
         append_json_string(out, e.message);
         out += '}';
     }
-    out += R"(]},"isError":true})";
+    out += R"(]},"isError":true})"sv;
 }
 
 // A thread's room for the structured output's text, which a success writes twice (as
@@ -102,14 +102,14 @@ template<class Output>
 void write_success(std::string& out, const Output& output, const std::vector<boost::json::object>& extra = {}) {
     std::string& structured = structured_text_of_this_thread();
     write_json(structured, output);
-    out += R"({"content":[)";
+    out += R"({"content":[)"sv;
     for (const auto& block : extra) {
         append_json(out, block);
         out += ',';
     }
-    out += R"({"type":"text","text":)";
+    out += R"({"type":"text","text":)"sv;
     append_json_string(out, structured);
-    out += R"(}],"structuredContent":)";
+    out += R"(}],"structuredContent":)"sv;
     out += structured;
     out += '}';
 }
@@ -122,12 +122,12 @@ void write_handler_result(Tool& tool, const typename Tool::input& in, context& c
     using returned = std::remove_cvref_t<decltype(tool.call(in, ctx))>;
     if constexpr (std::is_void_v<typename Tool::output>) {
         auto result = tool.call(in, ctx);
-        out += R"({"content":[)";
+        out += R"({"content":[)"sv;
         for (std::size_t i = 0; i < result.content.size(); ++i) {
             if (i) out += ',';
             append_json(out, result.content[i]);
         }
-        out += "]}";
+        out += "]}"sv;
     } else if constexpr (std::is_same_v<returned, tool_result<typename Tool::output>>) {
         auto result = tool.call(in, ctx);
         write_success(out, result.output, result.content);

@@ -494,6 +494,7 @@ private:
     // call was cancelled, since the client has stopped waiting for it.
     bool call_tool(const catalog& cat, const boost::json::value& id, const boost::json::object& params,
                    const detail::decoded_input& decoded, session& s, const std::stop_token& stop, std::string& out) const {
+        using namespace std::string_view_literals;
         const auto* name = params.if_contains("name");
         if (!name || !name->is_string())
             return put(out, jsonrpc::make_error(id, jsonrpc::error_code::invalid_params, "tools/call needs name (a string)"));
@@ -531,9 +532,9 @@ private:
         call_details details{&trace, &timer_, tool.policy.read_only, {}};
         context ctx(s.caller(), deadline, call.source.get_token(), &reporter, &details);
         const std::size_t start = out.size();
-        out += R"({"jsonrpc":"2.0","id":)";
+        out += R"({"jsonrpc":"2.0","id":)"sv;
         detail::append_json(out, id);
-        out += R"(,"result":)";
+        out += R"(,"result":)"sv;
         const std::size_t result_at = out.size();
         try {
             detail::run_steps(tool.name, *tool.steps, tool.instance.get(), tool.policy,

@@ -156,53 +156,54 @@ inline boost::json::object to_json(const trace_record& t) {
 inline void append_json_line(std::string& out, const trace_record& t) {
     using detail::append_json_number;
     using detail::append_json_string;
+    using namespace std::string_view_literals;
     auto ms = [](std::chrono::microseconds d) { return static_cast<double>(d.count()) / 1000.0; };
-    out += "{\"traceId\":";
+    out += "{\"traceId\":"sv;
     append_json_string(out, t.trace_id);
-    out += ",\"time\":";
+    out += ",\"time\":"sv;
     out += std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(t.started.time_since_epoch()).count());
-    out += ",\"tool\":";
+    out += ",\"tool\":"sv;
     append_json_string(out, t.tool);
-    out += ",\"principal\":{\"user\":";
+    out += ",\"principal\":{\"user\":"sv;
     append_json_string(out, t.user);
-    out += ",\"tenant\":";
+    out += ",\"tenant\":"sv;
     append_json_string(out, t.tenant);
-    out += "},\"arguments\":";
+    out += "},\"arguments\":"sv;
     out += t.arguments_json.empty() ? std::string_view("null") : std::string_view(t.arguments_json);
-    out += ",\"stages\":[";
+    out += ",\"stages\":["sv;
     for (std::size_t i = 0; i < t.stages.size(); ++i) {
         const auto& st = t.stages[i];
-        out += i ? ",{\"stage\":" : "{\"stage\":";
+        out += i ? ",{\"stage\":"sv : "{\"stage\":"sv;
         append_json_string(out, st.stage);
-        out += ",\"decision\":";
+        out += ",\"decision\":"sv;
         append_json_string(out, st.decision);
         if (!st.detail.empty()) {
-            out += ",\"detail\":";
+            out += ",\"detail\":"sv;
             append_json_string(out, st.detail);
         }
         out += '}';
     }
-    out += "],\"upstream\":[";
+    out += "],\"upstream\":["sv;
     for (std::size_t i = 0; i < t.upstream.size(); ++i) {
         const auto& u = t.upstream[i];
-        out += i ? ",{\"name\":" : "{\"name\":";
+        out += i ? ",{\"name\":"sv : "{\"name\":"sv;
         append_json_string(out, u.name);
-        out += ",\"latencyMs\":";
+        out += ",\"latencyMs\":"sv;
         append_json_number(out, ms(u.latency));
-        out += ",\"attempts\":";
+        out += ",\"attempts\":"sv;
         out += std::to_string(u.attempts);
-        out += ",\"outcome\":";
+        out += ",\"outcome\":"sv;
         append_json_string(out, u.outcome);
         out += '}';
     }
-    out += "],\"outcome\":";
+    out += "],\"outcome\":"sv;
     append_json_string(out, t.outcome);
-    out += t.replayed ? ",\"replayed\":true" : ",\"replayed\":false";
-    out += ",\"durationMs\":";
+    out += t.replayed ? ",\"replayed\":true"sv : ",\"replayed\":false"sv;
+    out += ",\"durationMs\":"sv;
     append_json_number(out, ms(t.duration));
-    out += ",\"resultBytes\":";
+    out += ",\"resultBytes\":"sv;
     out += std::to_string(t.result_bytes);
-    out += "}\n";
+    out += "}\n"sv;
 }
 
 } // namespace warden
