@@ -118,7 +118,7 @@ namespace detail {
 // A stage's refusal: recorded in the trace, and the tool execution error the model gets.
 inline void refuse(std::string& out, trace_record& trace, std::string_view stage, std::string_view decision,
                    const rejection& r) {
-    trace.decide(std::string(stage), std::string(decision), r.code);
+    trace.decide(stage, decision, r.code);
     trace.outcome = r.code;
     write_tool_error(out, r.code, r.message, r.details);
 }
@@ -259,7 +259,7 @@ inline void run_steps(std::string_view name, const typed_steps& steps, void* too
         call_info info(name, summary, exact(), ctx, trace);
         for (const auto& st : options.stages) {
             if (auto r = st->check(info)) return refuse(out, trace, st->name(), "deny", *r);
-            trace.decide(std::string(st->name()), "allow");
+            trace.decide(st->name(), "allow");
         }
     }
 

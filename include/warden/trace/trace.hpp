@@ -55,10 +55,13 @@ struct trace_record {
 
     bool enabled = true; // false when no sink will read it: then nothing is recorded
 
-    void decide(std::string stage, std::string decision, std::string detail = {}) {
+    void decide(std::string_view stage, std::string_view decision, std::string_view detail = {}) {
         if (!enabled) return;
         std::lock_guard lock(guard_.m);
-        stages.push_back({std::move(stage), std::move(decision), std::move(detail)});
+        auto& d = stages.emplace_back(); // the strings are made in place, not moved in
+        d.stage = stage;
+        d.decision = decision;
+        d.detail = detail;
     }
     void add_upstream(upstream_record r) {
         if (!enabled) return;
