@@ -247,7 +247,7 @@ if (args.pipeline) {
     out.push('| row | what it runs | median | own cost | own cost / parse_request |', '|---|---|---:|---:|---:|');
     const rows = [
         ['parse_request', '`jsonrpc::read` of the request: the yardstick', null],
-        ['direct_call', 'decode + handler + encode, no server', null],
+        ['direct_call', 'decode + handler + its result written as text, no server', null],
         ['stages_bare', 'the stages alone (`run_pipeline`): decode, scope, `authorize`, approval, sanitize', direct],
         ['stages_full', 'the stages alone, a write: + rate limit, a stage of yours, idempotency (a new key each call), the trace to a sink', direct],
         ['server_bare', '`server::handle` of the request text, read-only tool, nothing configured', parse + direct],
@@ -269,20 +269,23 @@ if (args.pipeline) {
         `**Target** (issue 4): the whole pipeline, without the approval round trip and the handler, adds no more than`,
         `reading the request once. **Not met**: the stages alone add ${(stagesOwn / parse).toFixed(1)}× \`parse_request\` for a write with every`,
         `stage on (${(( median('stages_bare') - direct) / parse).toFixed(1)}× for a read with scope, policy and approval), and the whole server path`,
-        `${(serverOwn / parse).toFixed(1)}×. Where it goes, from profiles: the heap (malloc and free are a fifth of the time:`,
-        'Boost.JSON allocates every key and container of the reply, which is still built as a DOM, and of the trace',
-        'record and the approval request), the trace record\'s strings and its redacted arguments, the approval',
-        'preview, and the JSON-RPC layer (the call\'s bookkeeping for cancellation, its deadline, the reply). The',
-        'arguments are decoded from the bytes (`server::read`, with stages of yours too); the input becomes JSON at',
-        'most once (the trace\'s copy serves your stages and the idempotency fingerprint when the input holds no',
-        'secret); the result is serialized once, for the trace\'s size and the store; the store keeps digests in',
-        'eight-byte slots that stay in the cache. Tried and left out: building each reply in an arena of its own',
-        '(a shared `monotonic_resource`) took `server_bare` from 27 allocations to 13 but not its time, and made',
-        '`server_full` 7% slower, since every copy of a shared storage pointer is an atomic count. Writing the reply',
-        'as text, without a DOM, is what is left.', '',
+        `${(serverOwn / parse).toFixed(1)}×. The reply is written as text: the CallToolResult and its JSON-RPC envelope go`,
+        'straight into the transport\'s string (`server::handle(message, session, reply)`), and the input becomes JSON',
+        'text once, for the trace, your stages and the idempotency fingerprint. The `server_*` rows include writing',
+        'that text, which transports send as it is; `direct_call` writes its result as text too. Where the rest goes,',
+        'from profiles: the envelope\'s DOM and the call\'s bookkeeping (a map node and a stop source per call, for',
+        'cancellation), six reads of the clock (the deadline, the trace\'s times, the rate limit and the store), the',
+        'trace record\'s strings (its id, names, decisions and arguments: the record is a struct sinks can keep), the',
+        'store (two digests of the key, one of the arguments, a copy of the result, cache misses in a table of',
+        'thousands of results) and the three buckets. Tried and left out: building each reply in an arena of its own',
+        '(a shared `monotonic_resource`, before replies were text) took `server_bare` from 27 allocations to 13 but',
+        'not its time, and made `server_full` 7% slower, since every copy of a shared storage pointer is an atomic',
+        'count; scanning strings for escapes sixteen bytes at a time (SSE2) instead of eight made no difference',
+        'that could be measured.', '',
         `A call refused for an unknown field (\`server_invalid\`) costs ${(median('server_invalid') / median('server_bare')).toFixed(2)}× the valid call (\`server_bare\`):`,
         'the one pass lists the decoder\'s errors itself (any of them, not only unknown fields), without reading the',
-        'message again, and what is left is its error reply, a larger DOM than the valid reply.', '');
+        'message again, and what is left is its error reply, written as text like a success\'s but three times as',
+        'long (the error text, twice, and the structured list).', '');
 }
 
 if (args.allocations) {
@@ -303,11 +306,12 @@ if (args.allocations) {
     }
     out.push('', 'The `server_*` rows read the request with `server::read`: its envelope becomes a DOM (one allocation',
         'per key and container: Boost.JSON keeps object keys on the heap), its arguments go straight into the input',
-        '(the input, and its strings longer than the small-string buffer), stages of yours or not. A stage of',
-        'yours sees the input written back as JSON (`server_staged`), which the trace record then shares when the',
-        'input holds no secret (`server_traced`). The reply is built as a DOM (the result, its content block, the output encoded twice: as',
-        'structuredContent and as text) and wrapped in the JSON-RPC envelope: writing it without a DOM is what',
-        'would remove most of what is left.', '');
+        '(the input, and its strings longer than the small-string buffer), stages of yours or not. The reply is',
+        'written as text into a string the caller keeps, so it allocates nothing once that string has grown. What',
+        'is left with a trace: the record\'s id and stage list, and the arguments\' text it keeps; with stages of',
+        'yours, nothing more (they see the text, and `call_info::arguments()` reads it into a value only when asked);',
+        'with the store, the key and the result\'s copy in the store. The approver of `server_scoped` gets its',
+        'request with the arguments as a value and the preview.', '');
 }
 
 out.push('## How it was measured', '');

@@ -151,27 +151,29 @@ export function endToEnd({ dir, idle, compile, docsDir, chartsDir = 'benchmarks'
             lines.push('- **full against minimal.** The full pipeline does three things per call that minimal does not: ' +
                 'it writes a trace record to the audit file before the reply goes out, keeps each result in the ' +
                 'idempotency store, and takes three rate-limit buckets. `perf stat`, taken by hand at depth 32 over ' +
-                '100,000 calls: full 4.9 µs of user and 1.5 of system time per call, minimal 2.2 and 0.7 (the run ' +
-                'before: full 5.7 and 2.4, minimal 2.5 and 0.6). Over stdio the audit lines of a run of calls are now ' +
-                'held with their replies and written first, in one `write(2)`, so no reply is ever seen for a call the ' +
-                'audit file lacks and the file no longer costs a system call per call; what it still adds in the ' +
-                'kernel is the copy of some 600 bytes per call into the page cache, and the pages the store grows ' +
-                'into. In user time the record\'s text, the store (the driver sends a fresh key with every call, so ' +
-                'every result is stored: 100,000 by the end) and the three buckets add 2.6 µs, close to a whole ' +
-                'minimal call; under 1.5× would need the full pipeline\'s own work under about 1.5 µs. Over HTTP, ' +
-                'where the rest of a call costs more, the same work weighs less: one tick of /proc\'s CPU clock there ' +
-                'is 2 µs per call (10 ms over 5,000 calls), and runs so far have put it between 1.2× and 1.6×.');
+                '100,000 calls, twice each and alternating, on the code of this run (the machine was noisy): full ' +
+                '4.3-6.1 µs of user and 2.3-2.6 of system time per call, minimal 2.6-3.2 and 0.6-1.1. Replies are ' +
+                'now written as text, never as a DOM, which made both pipelines cheaper in user time (in process, ' +
+                '`server_bare` went from 27 allocations to 11 and `server_full` from 35 to 15) and minimal relatively ' +
+                'more so, since the reply is most of what minimal does. Over stdio the audit lines of a run of calls ' +
+                'are held with their replies and written first, in one `write(2)`, so no reply is ever seen for a ' +
+                'call the audit file lacks; what the full pipeline still adds in the kernel is the copy of some 600 ' +
+                'bytes per call into the page cache and the pages the store grows into (the driver sends a fresh key ' +
+                'with every call, so every result is stored: 100,000 by the end). Under 1.5× would need the full ' +
+                'pipeline\'s own work under about 1.5 µs. Over HTTP, where the rest of a call costs more, the same ' +
+                'work weighs less: one tick of /proc\'s CPU clock there is 2 µs per call (10 ms over 5,000 calls), and ' +
+                'runs so far have put it between 1.2× and 1.6×.');
         if (missed.some((t) => t.what.includes('invalid')))
             lines.push('- **Invalid calls.** Every invalid call is rejected. An unknown field, like any other error in ' +
                 'the arguments, is refused in the same one pass that reads a valid call (the parser feeds the decoder ' +
                 'itself, which lists its errors), so the message is read once either way; what differs is the reply. ' +
-                'A refusal\'s is three times the size of a success\'s (the error text, twice, and the structured list) ' +
-                'and is built as a DOM: in process a refusal costs 1.2-1.3× a valid call (`server_invalid` against ' +
-                '`server_bare` below, with 18 more allocations). With the minimal pipeline over stdio, where a valid call ' +
-                'now costs about 3 µs in all, that difference shows end to end; /proc\'s CPU clock ticks every 10 ms ' +
-                '(0.5 µs per call over 20,000 stdio calls, 2 µs over 5,000 HTTP calls), so the HTTP cells can fall ' +
-                'either side of 1.0×. With the full pipeline the refusal is cheaper than a valid call (it skips the ' +
-                'store, the rate limits and the handler).');
+                'A refusal\'s reply is three times the size of a success\'s (the error text, twice, and the ' +
+                'structured list). Both are now written as text, and in process a refusal costs about as much as a ' +
+                'valid call (`server_invalid` against `server_bare` below). With the minimal pipeline over stdio a ' +
+                'valid call costs about 2-3 µs in all, and /proc\'s CPU clock ticks every 10 ms: 0.5 µs per call ' +
+                'over 20,000 stdio calls, 2 µs over 5,000 HTTP calls, so these cells move by whole ticks and fall ' +
+                'either side of 1.0× from run to run. With the full pipeline the refusal is cheaper than a valid ' +
+                'call (it skips the store, the rate limits and the handler).');
         lines.push('');
     }
 
@@ -232,7 +234,12 @@ export function endToEnd({ dir, idle, compile, docsDir, chartsDir = 'benchmarks'
             'tool (`detail::steps_of`) or per struct (its members\' names, schemas and rules). What is left per tool is',
             'the decoder\'s small functions per C++ type (with each string field\'s usual checks inlined with their',
             'bounds, which keeps validation fast), the encoder per struct, and the tool\'s own code (`call`,',
-            '`authorize`, the key function), which the generated tools have too.', '');
+            '`authorize`, the key function), which the generated tools have too.', '',
+            'This machine compiles more slowly from day to day, so compare slopes within one run. On the day of this',
+            'run, the 1- and 10-tool files with g++, alternating between this code and the code before replies were',
+            'written as text (5b4b1fd), gave 0.34 against 0.41 s and 0.52 against 0.62 s per added tool: the text',
+            'writer (`write_json`, which replaced the DOM encoder for outputs and inputs) costs no more than what it',
+            'replaced, and the day\'s figure above is the machine\'s.', '');
         chart('compile-time.svg', lineChart({ title: 'Compile time of a translation unit serving N tools (-O2)', xLabel: 'tools', yLabel: 'seconds',
             lines: compilers.map((c) => ({ name: c.name, points: c.points.map((p) => [p.n, p.median_wall_s]) })) }), 'Compile time per tool count');
     }
