@@ -915,3 +915,36 @@ TEST_CASE("pipeline: decoding from a parsed value works for small and large inpu
     CHECK(code_of(refused) == "invalid_arguments");
     CHECK(runs == 1);
 }
+
+// The arguments' exact text is the call's own: a stage (or an approver) that serves a call of
+// its own on the same thread must not change what the outer call's idempotency fingerprint is.
+TEST_CASE("pipeline: a stage that serves a call of its own does not change the outer call's fingerprint", "[pipeline]") {
+    struct nesting : warden::stage {
+        const warden::server* srv = nullptr;
+        warden::session* inner = nullptr;
+        bool done = false;
+        std::string_view name() const override { return "nesting"; }
+        std::optional<warden::rejection> check(warden::call_info& call) override {
+            if (done || call.arguments().at("ticketId") != "T-1") return std::nullopt;
+            done = true; // once: the retry below passes this stage without a call of its own
+            CHECK(code_of(pl::call(*srv, *inner, "add_note", R"({"ticketId":"T-2","note":"other","apiToken":"zzz"})")) == "ok");
+            return std::nullopt;
+        }
+    };
+    auto stage = std::make_shared<nesting>();
+    std::atomic<int> runs{0};
+    warden::server srv({.pipeline = {.stages = {stage}}}); // no sink: the exact text is written for the stage
+    srv.add(pl::add_note{&runs});
+    warden::session outer({"ann", "acme", {"notes"}}), inner({"bob", "acme", {"notes"}});
+    initialize(srv, outer, false);
+    initialize(srv, inner, false);
+    stage->srv = &srv;
+    stage->inner = &inner;
+    const std::string args = R"({"ticketId":"T-1","note":"same","apiToken":"a"})";
+    CHECK(code_of(pl::call(srv, outer, "add_note", args)) == "ok");
+    CHECK(runs == 2); // the outer call and the one its stage served
+    auto again = pl::call(srv, outer, "add_note", args);
+    CHECK(code_of(again) == "ok");
+    CHECK(again.at("_meta").at("warden/replayed") == true);
+    CHECK(runs == 2); // the outer call did not run again
+}

@@ -77,14 +77,14 @@ std::optional<std::string> key_field(const Input& in) {
     return key;
 }
 
-// The input's exact JSON (secrets included) a call writes for your stages and the idempotency
-// fingerprint, in a buffer of the calling thread whose room the next call reuses; up to a bound,
-// so that one large call does not keep its room for good.
+// Where a call writes its arguments' JSON text for the trace before copying it to its exact size,
+// in a buffer of the calling thread whose room the next call reuses; up to a bound, so that one
+// large call does not keep its room for good. Only our own code runs between the write and the copy.
 struct call_texts {
-    std::string fingerprint;
+    std::string arguments;
     void trim() {
         constexpr std::size_t kept_room = 64 * 1024;
-        if (fingerprint.capacity() > kept_room) std::string().swap(fingerprint);
+        if (arguments.capacity() > kept_room) std::string().swap(arguments);
     }
 };
 inline call_texts& texts_of_this_thread() {
@@ -205,25 +205,26 @@ inline void run_steps(std::string_view name, const typed_steps& steps, void* too
     if (errors) return refuse_arguments(out, trace, *errors);
     const void* in = decoded_ahead ? call.decoded->get() : decoded_here->get();
     if (trace.enabled) { // written where the room is, then copied to its exact size: one allocation
-        std::string& text = texts_of_this_thread().fingerprint;
+        std::string& text = texts_of_this_thread().arguments;
         text.clear();
         steps.write_input(in, text, false);
         trace.arguments_json = text;
+        texts_of_this_thread().trim();
     }
     trace.decide("decode", "allow");
     // The input as JSON text with its secrets, for your stages and the idempotency fingerprint:
-    // written once, when first needed, into a buffer of this thread's; the trace's copy serves
-    // when there are no secrets to tell apart.
+    // written once, when first needed; the trace's copy serves when there are no secrets to tell
+    // apart. Not in a buffer of this thread's: your stages and approver run between its uses, and
+    // could serve a call of their own on this thread.
+    std::string exact_here;
     const std::string* exact_arguments = nullptr;
     auto exact = [&]() -> const std::string& {
         if (!exact_arguments) {
             if (trace.enabled && !steps.has_secrets) {
                 exact_arguments = &trace.arguments_json;
             } else {
-                std::string& text = texts_of_this_thread().fingerprint;
-                text.clear();
-                steps.write_input(in, text, true);
-                exact_arguments = &text;
+                steps.write_input(in, exact_here, true);
+                exact_arguments = &exact_here;
             }
         }
         return *exact_arguments;
@@ -338,7 +339,6 @@ inline void run_steps(std::string_view name, const typed_steps& steps, void* too
         key = scoped_key(caller.tenant, name, call.details.idempotency_key);
         // The exact arguments, secrets included: it never leaves the store.
         auto claim = options.idempotency->begin(key, exact(), ctx.deadline());
-        texts_of_this_thread().trim(); // before the returns below
         switch (claim.kind) {
         case idempotency_claim::replay: {
             trace.decide("idempotency", "hit");
