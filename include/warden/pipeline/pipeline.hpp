@@ -77,9 +77,10 @@ std::optional<std::string> key_field(const Input& in) {
     return key;
 }
 
-// Where a call writes its arguments' JSON text for the trace before copying it to its exact size,
-// in a buffer of the calling thread whose room the next call reuses; up to a bound, so that one
-// large call does not keep its room for good. Only our own code runs between the write and the copy.
+// Where a call writes its arguments' JSON text (for the trace, or exact for your stages and the
+// idempotency fingerprint) before copying it to its exact size: a buffer of the calling thread
+// whose room the next call reuses, up to a bound, so that one large call does not keep its room
+// for good. Only our own code runs between the write and the copy.
 struct call_texts {
     std::string arguments;
     void trim() {
@@ -222,8 +223,12 @@ inline void run_steps(std::string_view name, const typed_steps& steps, void* too
         if (!exact_arguments) {
             if (trace.enabled && !steps.has_secrets) {
                 exact_arguments = &trace.arguments_json;
-            } else {
-                steps.write_input(in, exact_here, true);
+            } else { // written where the room is, then copied to its exact size
+                std::string& text = texts_of_this_thread().arguments;
+                text.clear();
+                steps.write_input(in, text, true);
+                exact_here = text;
+                texts_of_this_thread().trim();
                 exact_arguments = &exact_here;
             }
         }
