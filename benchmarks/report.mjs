@@ -308,8 +308,9 @@ if (args.allocations) {
         'per key and container: Boost.JSON keeps object keys on the heap), its arguments go straight into the input',
         '(the input, and its strings longer than the small-string buffer), stages of yours or not. The reply is',
         'written as text into a string the caller keeps, so it allocates nothing once that string has grown. What',
-        'is left with a trace: the record\'s id and stage list, and the arguments\' text it keeps; with stages of',
-        'yours, nothing more (they see the text, and `call_info::arguments()` reads it into a value only when asked);',
+        'is left with a stage of yours: the arguments\' exact text it sees (one string; `call_info::arguments()`',
+        'reads it into a value only when asked); with a trace: the record\'s id and stage list, and the arguments\'',
+        'text it keeps, which then serves the stage too when the input holds no secret;',
         'with the store, the key and the result\'s copy in the store. The approver of `server_scoped` gets its',
         'request with the arguments as a value and the preview.', '');
 }
