@@ -27,6 +27,13 @@ constexpr bool word_needs_escape(std::uint64_t w) noexcept {
     return ((control | ((quote - ones) & ~quote) | ((backslash - ones) & ~backslash)) & highs) != 0;
 }
 
+// A buffer whose room is reused from call to call gives it back past `kept` bytes, so that one
+// large call does not keep it for good.
+inline constexpr std::size_t kept_buffer_room = 64 * 1024;
+inline void give_back_room(std::string& s, std::size_t kept = kept_buffer_room) {
+    if (s.capacity() > kept) std::string().swap(s);
+}
+
 inline void append_json_string(std::string& out, std::string_view s) {
     static constexpr char hex[] = "0123456789abcdef";
     out.reserve(out.size() + s.size() + 2);

@@ -91,7 +91,7 @@ inline void write_invalid_arguments(std::string& out, const std::vector<error>& 
 // structuredContent and, escaped, as its text block); given back past 64 KiB.
 inline std::string& structured_text_of_this_thread() {
     thread_local std::string text;
-    if (text.capacity() > 64 * 1024) std::string().swap(text);
+    give_back_room(text);
     text.clear();
     return text;
 }

@@ -5,6 +5,8 @@
 // with the first result instead of running again. An interface, with an in-memory store here;
 // durable and shared stores implement the same three calls.
 
+#include <warden/detail/json_text.hpp>
+
 #include <boost/json/object.hpp>
 #include <boost/json/parse.hpp>
 
@@ -206,7 +208,7 @@ private:
         entry& it = entries_[e];
         it.fingerprint = print;
         it.running = true;
-        if (it.result.capacity() > kept_room) std::string().swap(it.result);
+        detail::give_back_room(it.result, kept_room);
         it.result.clear();
         it.generation = 0; // no finished_ record names it until it is stored
     }
@@ -227,7 +229,7 @@ private:
     // longer be found past the gap (deletion without tombstones).
     void erase(std::size_t at) {
         entry& e = entries_[slots_[at].entry - 1];
-        if (e.result.capacity() > kept_room) std::string().swap(e.result);
+        detail::give_back_room(e.result, kept_room);
         e.generation = 0; // no record of finished_ names it any more
         e.next_free = free_;
         free_ = slots_[at].entry - 1;

@@ -197,7 +197,7 @@ inline void serve_stdio(const server& srv, const stdio_options& options = {}, st
             reply += '\n';
             writer.write_line(reply, detail::holding);
         }
-        if (reply.capacity() > 64 * 1024) std::string().swap(reply);
+        detail::give_back_room(reply);
     };
 
     // Holding the reading role: serves the input until it ends, or until another thread takes
