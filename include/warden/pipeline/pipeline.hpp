@@ -77,21 +77,6 @@ std::optional<std::string> key_field(const Input& in) {
     return key;
 }
 
-// Where a call writes its arguments' JSON text (for the trace, or exact for your stages and the
-// idempotency fingerprint) before copying it to its exact size: a buffer of the calling thread
-// whose room the next call reuses, up to a bound, so that one large call does not keep its room
-// for good. Only our own code runs between the write and the copy.
-struct call_texts {
-    std::string arguments;
-    void trim() {
-        constexpr std::size_t kept_room = 64 * 1024;
-        if (arguments.capacity() > kept_room) std::string().swap(arguments);
-    }
-};
-inline call_texts& texts_of_this_thread() {
-    thread_local call_texts texts;
-    return texts;
-}
 
 // Keys belong to a tenant and a tool: lengths first, so no two scopes can spell the same key.
 inline std::string scoped_key(std::string_view tenant, std::string_view tool, std::string_view key) {
@@ -184,6 +169,17 @@ constexpr typed_steps make_steps() {
 template<class Tool>
 inline constexpr typed_steps steps_of = make_steps<Tool>();
 
+// Writes the input's JSON text into `into` at its exact size (one allocation, not one per
+// doubling): first into a buffer of the calling thread whose room the next call reuses. Only our
+// own code runs between the write and the copy, so no other call on this thread can reach it.
+inline void write_input_copy(const typed_steps& steps, const void* in, std::string& into, bool reveal) {
+    thread_local std::string text;
+    text.clear();
+    steps.write_input(in, text, reveal);
+    into = text;
+    give_back_room(text);
+}
+
 // Every stage of one call, in order, for the tool `steps` describes. Appends the CallToolResult's
 // JSON text to `out`, which may already hold what goes before it (a reply's envelope).
 inline void run_steps(std::string_view name, const typed_steps& steps, void* tool, const policy_summary& summary,
@@ -205,13 +201,7 @@ inline void run_steps(std::string_view name, const typed_steps& steps, void* too
     if (!decoded_ahead && !errors) errors = decoded_here.emplace(decoder, call.arguments, buffer, sizeof buffer).errors();
     if (errors) return refuse_arguments(out, trace, *errors);
     const void* in = decoded_ahead ? call.decoded->get() : decoded_here->get();
-    if (trace.enabled) { // written where the room is, then copied to its exact size: one allocation
-        std::string& text = texts_of_this_thread().arguments;
-        text.clear();
-        steps.write_input(in, text, false);
-        trace.arguments_json = text;
-        texts_of_this_thread().trim();
-    }
+    if (trace.enabled) write_input_copy(steps, in, trace.arguments_json, false);
     trace.decide("decode", "allow");
     // The input as JSON text with its secrets, for your stages and the idempotency fingerprint:
     // written once, when first needed; the trace's copy serves when there are no secrets to tell
@@ -223,12 +213,8 @@ inline void run_steps(std::string_view name, const typed_steps& steps, void* too
         if (!exact_arguments) {
             if (trace.enabled && !steps.has_secrets) {
                 exact_arguments = &trace.arguments_json;
-            } else { // written where the room is, then copied to its exact size
-                std::string& text = texts_of_this_thread().arguments;
-                text.clear();
-                steps.write_input(in, text, true);
-                exact_here = text;
-                texts_of_this_thread().trim();
+            } else {
+                write_input_copy(steps, in, exact_here, true);
                 exact_arguments = &exact_here;
             }
         }
@@ -287,7 +273,7 @@ inline void run_steps(std::string_view name, const typed_steps& steps, void* too
     // approval: a human sees the preview and says yes, or nothing runs.
     if (steps.needs_approval) {
         std::string redacted_here;
-        if (!trace.enabled) steps.write_input(in, redacted_here, false);
+        if (!trace.enabled) write_input_copy(steps, in, redacted_here, false);
         const std::string& redacted = trace.enabled ? trace.arguments_json : redacted_here;
         std::string preview = steps.preview ? steps.preview(tool, in) : "Run " + std::string(name) + " with " + redacted;
         approval_answer answer = approval_answer::unavailable;

@@ -9,10 +9,8 @@
 
 #include <boost/json/object.hpp>
 #include <boost/json/parse.hpp>
-#include <boost/json/serializer.hpp>
 #include <boost/json/value.hpp>
 
-#include <charconv>
 #include <chrono>
 #include <cstdint>
 #include <mutex>
@@ -164,7 +162,7 @@ inline void append_json_line(std::string& out, const trace_record& t) {
     out += "{\"traceId\":"sv;
     append_json_string(out, t.trace_id);
     out += ",\"time\":"sv;
-    out += std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(t.started.time_since_epoch()).count());
+    detail::append_json_integer(out, std::chrono::duration_cast<std::chrono::milliseconds>(t.started.time_since_epoch()).count());
     out += ",\"tool\":"sv;
     append_json_string(out, t.tool);
     out += ",\"principal\":{\"user\":"sv;
@@ -194,7 +192,7 @@ inline void append_json_line(std::string& out, const trace_record& t) {
         out += ",\"latencyMs\":"sv;
         append_json_number(out, ms(u.latency));
         out += ",\"attempts\":"sv;
-        out += std::to_string(u.attempts);
+        detail::append_json_integer(out, u.attempts);
         out += ",\"outcome\":"sv;
         append_json_string(out, u.outcome);
         out += '}';
@@ -205,7 +203,7 @@ inline void append_json_line(std::string& out, const trace_record& t) {
     out += ",\"durationMs\":"sv;
     append_json_number(out, ms(t.duration));
     out += ",\"resultBytes\":"sv;
-    out += std::to_string(t.result_bytes);
+    detail::append_json_integer(out, t.result_bytes);
     out += "}\n"sv;
 }
 

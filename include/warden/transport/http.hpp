@@ -784,7 +784,7 @@ private:
         const bool replied = srv_.handle(std::move(message), ses->state, reply);
         current_call = nullptr;
 
-        if (initialize && replied && boost::json::parse(reply).as_object().contains("result")) {
+        if (initialize && ses->state.initialized()) { // the new session's initialize succeeded
             std::lock_guard lock(sessions_mutex_);
             sessions_.emplace(session_id, ses);
         }
