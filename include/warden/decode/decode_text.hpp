@@ -2,16 +2,15 @@
 #define WARDEN_DECODE_DECODE_TEXT_HPP
 
 // decode_text<T>(text) is parse(text) then decode<T>, in one pass over the bytes and without a
-// DOM: the parser's events go to decode's own reader (detail/value_reader.hpp), which fills T and
+// DOM: text_scanner's events go to decode's own reader (detail/value_reader.hpp), which fills T and
 // lists decode's errors. Its answer is the same as theirs. What the one pass cannot answer alone
 // (bad syntax and repeated keys, which are parse's to report; an object or array skipped, where
-// a key could repeat unseen; an error's path through a key the parser did not leave in the text,
-// given in pieces or unescaped) stops it, and the text is read again the slow way, parse then decode.
+// a key could repeat unseen; an error's path through a key with escapes; what the scanner leaves
+// to Boost.JSON) stops it, and the text is read again the slow way, parse then decode.
 
 #include <warden/decode/decode.hpp>
 #include <warden/decode/parse.hpp>
-
-#include <boost/json/basic_parser_impl.hpp>
+#include <warden/detail/text_scanner.hpp>
 
 #include <cstdint>
 #include <string>
@@ -22,10 +21,14 @@ namespace warden {
 
 namespace detail {
 
-// The parser's events, into value_reader. Returning false stops the parser; decode_text then
-// reads the text the slow way: parse, then decode over the DOM.
-class text_handler : public parser_limits {
+// text_scanner's events, into value_reader. Returning false stops the scanner; decode_text then
+// reads the text the slow way: parse, then decode over the DOM. The scanner hands over keys,
+// strings and numbers whole, and doubles already rounded exactly.
+class text_handler {
 public:
+    using error_code = boost::system::error_code;
+    using string_view = std::string_view;
+
     text_handler(const value_ops& root, void* target, decode_context& ctx, std::string_view text)
         : reader_(root, target, ctx, true), text_(text) {}
 
@@ -33,94 +36,58 @@ public:
 
     bool on_document_begin(error_code&) { return true; }
     bool on_document_end(error_code&) { return true; }
-    bool on_object_begin(error_code& ec) { return begin(false, ec); }
-    bool on_object_end(std::size_t, error_code& ec) { return end(ec); }
-    bool on_array_begin(error_code& ec) { return begin(true, ec); }
-    bool on_array_end(std::size_t, error_code& ec) { return end(ec); }
-    bool on_key_part(string_view s, std::size_t, error_code&) {
-        part_.append(s.data(), s.size());
-        return true;
-    }
-    bool on_key(string_view s, std::size_t, error_code& ec) {
-        std::string_view k(s.data(), s.size());
-        // A key stays put when it is a piece of the text itself: the parser writes an unescaped
-        // key into a buffer of its own, which the next string reuses.
-        const bool stable = part_.empty() && k.data() >= text_.data() && k.data() + k.size() <= text_.data() + text_.size();
-        if (!part_.empty()) k = part_.append(s.data(), s.size());
+    bool on_object_begin(error_code&) { return begin(false); }
+    bool on_object_end(std::size_t, error_code&) { return end(); }
+    bool on_array_begin(error_code&) { return begin(true); }
+    bool on_array_end(std::size_t, error_code&) { return end(); }
+    bool on_key(string_view k, std::size_t, error_code&) {
+        // A key stays put when it is a piece of the text itself; one with escapes is unescaped
+        // into a buffer of the scanner's, which the next such string reuses.
+        const bool stable = k.data() >= text_.data() && k.data() + k.size() <= text_.data() + text_.size();
         const auto step = reader_.key(k, stable);
-        part_.clear();
-        if (step == value_reader::step::stop) return fail(ec);
+        if (step == value_reader::step::stop) return fail();
         skip_ = step == value_reader::step::skip;
-        return checked(ec);
+        return checked();
     }
-    bool on_string_part(string_view s, std::size_t, error_code&) {
-        part_.append(s.data(), s.size());
-        return true;
-    }
-    bool on_string(string_view s, std::size_t, error_code& ec) {
+    bool on_string(string_view s, std::size_t, error_code&) {
         if (skip_) return skipped();
-        std::string_view text(s.data(), s.size());
-        if (!part_.empty()) text = part_.append(s.data(), s.size());
-        reader_.string(text);
-        part_.clear();
-        return checked(ec);
+        reader_.string(s);
+        return checked();
     }
-    bool on_number_part(string_view s, error_code&) {
-        part_.append(s.data(), s.size());
-        return true;
-    }
-    bool on_int64(std::int64_t i, string_view, error_code& ec) {
-        part_.clear();
-        return scalar(boost::json::value(i), ec);
-    }
-    bool on_uint64(std::uint64_t u, string_view, error_code& ec) {
-        part_.clear();
-        return scalar(boost::json::value(u), ec);
-    }
-    bool on_double(double d, string_view s, error_code& ec) {
-        if (skip_) return skipped();
-        // Rounded exactly, as parse does.
-        if (part_.empty()) d = dom_handler::exact_double(std::string_view(s.data(), s.size()), d);
-        else d = dom_handler::exact_double(part_.append(s.data(), s.size()), d);
-        part_.clear();
-        return scalar(boost::json::value(d), ec);
-    }
-    bool on_bool(bool b, error_code& ec) { return scalar(boost::json::value(b), ec); }
-    bool on_null(error_code& ec) { return scalar(boost::json::value(nullptr), ec); }
-    bool on_comment_part(string_view, error_code&) { return true; }
-    bool on_comment(string_view, error_code&) { return true; }
+    bool on_int64(std::int64_t i, string_view, error_code&) { return scalar(boost::json::value(i)); }
+    bool on_uint64(std::uint64_t u, string_view, error_code&) { return scalar(boost::json::value(u)); }
+    bool on_double(double d, string_view, error_code&) { return scalar(boost::json::value(d)); }
+    bool on_bool(bool b, error_code&) { return scalar(boost::json::value(b)); }
+    bool on_null(error_code&) { return scalar(boost::json::value(nullptr)); }
 
 private:
-    bool scalar(const boost::json::value& v, error_code& ec) {
+    bool scalar(const boost::json::value& v) {
         if (skip_) return skipped();
         reader_.scalar(v);
-        return checked(ec);
+        return checked();
     }
     // A container skipped (under an unknown key, or where the type takes none) may repeat keys
     // inside, which is parse's error: the slow way says.
-    bool begin(bool array, error_code& ec) {
-        if (skip_ || reader_.begin(array) != value_reader::step::read) return fail(ec);
+    bool begin(bool array) {
+        if (skip_ || reader_.begin(array) != value_reader::step::read) return fail();
         return true;
     }
-    bool end(error_code& ec) {
+    bool end() {
         reader_.end();
-        return checked(ec);
+        return checked();
     }
     bool skipped() {
         skip_ = false;
-        part_.clear();
         return true;
     }
-    bool checked(error_code& ec) { return !reader_.lost() || fail(ec); }
-    bool fail(error_code& ec) {
+    bool checked() { return !reader_.lost() || fail(); }
+    bool fail() {
         failed_ = true;
-        ec = boost::json::error::extra_data; // any error stops the parser
         return false;
     }
 
     value_reader reader_;
     std::string_view text_;
-    std::string part_; // a key, string or number split by the parser
     bool skip_ = false;   // the next value belongs to an unknown key
     bool failed_ = false;
 };
@@ -132,11 +99,8 @@ enum class text_outcome { decoded, refused, unsure };
 template<class T>
 text_outcome decode_text_fast(std::string_view text, T& out, const parse_options& limits, decode_context& ctx) {
     if (text.size() > limits.max_bytes) return text_outcome::unsure;
-    const boost::json::parse_options po = boost_options(limits);
-    boost::json::basic_parser<text_handler> p(po, typed_value<T>::ops, &out, ctx, text);
-    boost::system::error_code ec;
-    std::size_t used = p.write_some(false, text.data(), text.size(), ec);
-    if (ec || used != text.size() || p.handler().failed()) return text_outcome::unsure;
+    text_handler h(typed_value<T>::ops, &out, ctx, text);
+    if (!text_scanner<text_handler>(h, limits.max_depth).scan(text) || h.failed()) return text_outcome::unsure;
     return ctx.error_count() ? text_outcome::refused : text_outcome::decoded;
 }
 

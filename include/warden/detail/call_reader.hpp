@@ -6,15 +6,15 @@
 // go to decode_text's handler. It takes this way only when the message says which tool it calls
 // before its arguments (method before params, name before arguments: what clients send). Invalid
 // arguments come out as decode's errors. Anything else it does not handle (the tool is unknown,
-// decode_text's one pass gives up, a key is repeated, the syntax is wrong) makes it give up, and
+// decode_text's one pass gives up, a key is repeated, the syntax is wrong or unusual) makes it give up, and
 // the message is read the usual way, so the answer is the same.
 
 #include <warden/decode/decode_text.hpp>
 #include <warden/decode/parse.hpp>
 #include <warden/detail/decoded_input.hpp>
+#include <warden/detail/text_scanner.hpp>
 #include <warden/protocol/jsonrpc.hpp>
 
-#include <boost/json/basic_parser_impl.hpp>
 
 #include <optional>
 #include <string>
@@ -62,16 +62,9 @@ public:
         --depth_;
         return dom.on_array_end(n, ec);
     }
-    bool on_key_part(string_view s, std::size_t n, error_code& ec) {
-        if (in_args_) return args_->on_key_part(s, n, ec);
-        part_.append(s.data(), s.size());
-        return dom.on_key_part(s, n, ec);
-    }
     bool on_key(string_view s, std::size_t n, error_code& ec) {
-        if (in_args_) return args_->on_key(s, n, ec);
-        const bool whole = part_.empty(); // a key in one piece: none of it is in the DOM yet
         std::string_view k(s.data(), s.size());
-        if (!whole) k = part_.append(s.data(), s.size());
+        if (in_args_) return args_->on_key(k, n, ec);
         if (depth_ == 1) {
             root_key_ = k == "method" ? key::method : k == "params" ? key::params : key::other;
         } else if (depth_ == 2 && root_key_ == key::params) {
@@ -80,32 +73,20 @@ public:
                 // A second "arguments" would hide from the DOM's duplicate count: the usual way says so.
                 if (seen_arguments_) return give_up(ec);
                 seen_arguments_ = true;
-                if (whole && start_arguments()) return true; // not a member of the DOM's params
+                if (start_arguments()) return true; // not a member of the DOM's params
             }
         }
-        part_.clear();
         return dom.on_key(s, n, ec);
     }
-    bool on_string_part(string_view s, std::size_t n, error_code& ec) {
-        if (in_args_) return args_->on_string_part(s, n, ec);
-        part_.append(s.data(), s.size());
-        return dom.on_string_part(s, n, ec);
-    }
     bool on_string(string_view s, std::size_t n, error_code& ec) {
-        if (in_args_) return arguments_value(args_->on_string(s, n, ec));
         std::string_view v(s.data(), s.size());
-        if (!part_.empty()) v = part_.append(s.data(), s.size());
+        if (in_args_) return arguments_value(args_->on_string(v, n, ec));
         if (depth_ == 1 && root_key_ == key::method) calls_tool_ = v == "tools/call";
         else if (depth_ == 2 && root_key_ == key::params && params_key_ == key::name) {
             name_.assign(v.data(), v.size());
             named_ = true;
         }
-        part_.clear();
         return dom.on_string(s, n, ec);
-    }
-    bool on_number_part(string_view s, error_code& ec) {
-        if (in_args_) return args_->on_number_part(s, ec);
-        return dom.on_number_part(s, ec);
     }
     bool on_int64(std::int64_t i, string_view s, error_code& ec) {
         if (in_args_) return arguments_value(args_->on_int64(i, s, ec));
@@ -127,8 +108,6 @@ public:
         if (in_args_) return arguments_value(args_->on_null(ec));
         return dom.on_null(ec);
     }
-    bool on_comment_part(string_view, error_code&) { return true; }
-    bool on_comment(string_view, error_code&) { return true; }
 
 private:
     enum class key : unsigned char { none, other, method, params, name, arguments };
@@ -165,7 +144,6 @@ private:
     std::string_view text_;
     decode_context ctx_{decode_options{}.max_errors}; // run_pipeline's decode
     std::optional<text_handler> args_;
-    std::string part_; // a key or string split by the parser
     std::string name_;
     std::size_t depth_ = 0, args_depth_ = 0;
     key root_key_ = key::none, params_key_ = key::none;
@@ -177,14 +155,10 @@ private:
 template<class Lookup>
 std::optional<jsonrpc::message> read_call(std::string_view text, const parse_options& limits, const Lookup& lookup) {
     if (text.size() > limits.max_bytes) return std::nullopt;
-    const boost::json::parse_options po = boost_options(limits);
     unsigned char temp[4096];
-    boost::json::basic_parser<call_handler<Lookup>> p(po, temp, sizeof(temp), lookup, text);
-    p.handler().dom.st.reset();
-    boost::system::error_code ec;
-    std::size_t used = p.write_some(false, text.data(), text.size(), ec);
-    if (ec || used != text.size()) return std::nullopt;
-    auto& h = p.handler();
+    call_handler<Lookup> h(temp, sizeof(temp), lookup, text);
+    h.dom.st.reset();
+    if (!text_scanner<call_handler<Lookup>>(h, limits.max_depth).scan(text)) return std::nullopt;
     boost::json::value v = h.dom.st.release();
     if (member_count(v) != h.dom.keys) return std::nullopt; // a repeated key
     jsonrpc::message m = jsonrpc::classify(std::move(v));
