@@ -155,9 +155,9 @@ for (const input of inputs) {
     const TARGET_RATIO = TARGETS[input.id].ratio;
     if (ratio > TARGET_RATIO) {
         misses.push(`- ${input.id}: ${fmtX(ratio)} with \`decode_text\` (${fmtX(r.warden.ns / base)} through a DOM). The one pass ` +
-            `builds no DOM, but it runs Boost.JSON's parser underneath (its string scanning with the UTF-8 check, and its ` +
-            `numbers, are most of the baseline) and the same rule checks as \`decode\` (code points counted, patterns ` +
-            `matched, formats checked). What is left is in the parser and in filling the struct, not in a DOM.`);
+            `builds no DOM, but it still reads every byte (strings with the UTF-8 check, numbers rounded exactly) and ` +
+            `makes the same rule checks as \`decode\` (code points counted, patterns matched, formats checked). What is ` +
+            `left is in the scanner and in filling the struct, not in a DOM.`);
     }
     targets.push({ input: input.id, what: `warden parse + decode (\`decode_text\`) ≤ ${TARGET_RATIO}× Boost.JSON parse`,
         met: ratio <= TARGET_RATIO, detail: `${fmtX(ratio)} (${fmtNs(r.wtext.ns)} ns against ${fmtNs(base)} ns)` });
@@ -231,11 +231,12 @@ out.push(
 if (args.pipeline) {
     // The pipeline's own cost (benchmarks/pipeline.cpp), against reading the request once.
     const pb = JSON.parse(readFileSync(args.pipeline, 'utf8'));
-    const median = (name) => {
-        const b = pb.benchmarks.find((x) => x.run_name === `bench::${name}` && x.aggregate_name === 'median');
-        if (!b) throw new Error(`report.mjs: no median for ${name} in ${args.pipeline}`);
+    const aggregate = (name, which) => {
+        const b = pb.benchmarks.find((x) => x.run_name === `bench::${name}` && x.aggregate_name === which);
+        if (!b) throw new Error(`report.mjs: no ${which} for ${name} in ${args.pipeline}`);
         return b.real_time;
     };
+    const median = (name) => aggregate(name, 'median');
     const parse = median('parse_request');
     const direct = median('direct_call');
     const ns = (x) => `${Math.round(x).toLocaleString('en-US')} ns`;
@@ -245,7 +246,7 @@ if (args.pipeline) {
         'what a row adds to the work no server can skip: reading the request (`parse_request`) and decoding the',
         'arguments, running the handler and encoding its result (`direct_call`). The approval round trip is left',
         'out: an approver that answers at once stands in for the human.', '');
-    out.push('| row | what it runs | median | own cost | own cost / parse_request |', '|---|---|---:|---:|---:|');
+    out.push('| row | what it runs | median | spread (cv) | own cost | own cost / parse_request |', '|---|---|---:|---:|---:|---:|');
     const rows = [
         ['parse_request', '`jsonrpc::read` of the request: the yardstick', null],
         ['direct_call', 'decode + handler + its result written as text, no server', null],
@@ -262,8 +263,14 @@ if (args.pipeline) {
     for (const [name, what, base] of rows) {
         const t = median(name);
         const own = base === null ? null : t - base;
-        out.push(`| \`${name}\` | ${what} | ${ns(t)} | ${own === null ? '' : ns(own)} | ${own === null ? '' : (own / parse).toFixed(2) + '×'} |`);
+        out.push(`| \`${name}\` | ${what} | ${ns(t)} | ${fmtPct(aggregate(name, 'cv'))} | ${own === null ? '' : ns(own)} | ${own === null ? '' : (own / parse).toFixed(2) + '×'} |`);
     }
+    // The yardstick divides every ratio: when it was noisy, the ratios are too.
+    const parseCv = aggregate('parse_request', 'cv');
+    if (parseCv > 0.1)
+        out.push('', `The yardstick was noisy in this run (\`parse_request\`'s spread ${fmtPct(parseCv)}), and every ratio in the last ` +
+            'column moves with it: compare rows within the run, or runs of the same code side by side, rather than the ratios of ' +
+            'two runs.');
     const stagesOwn = median('stages_full') - direct;
     const serverOwn = median('server_full') - parse - direct;
     out.push('',

@@ -136,12 +136,13 @@ export function endToEnd({ dir, idle, compile, docsDir, chartsDir = 'benchmarks'
         if (missed.some((t) => t.what.includes('server CPU')))
             lines.push('- **Server CPU per call.** Over stdio the thread that reads a request runs it itself, so a burst ' +
                 'of short calls costs no thread switch (another thread takes the reading over only when a call runs past ' +
-                'a millisecond). `perf stat` on `bench_server --stdio` at depth 32, 100,000 calls, taken by hand: minimal ' +
-                '2.2 µs of user and 0.7 of system time per call, 0.04-0.06 context switches per call; before this design ' +
-                '(a reading thread handing each request to a worker) it was 3.3 and 2.3, with 0.38 switches per call. ' +
+                'a millisecond). `perf stat` on `bench_server --stdio` at depth 32, 100,000 calls, taken by hand on the ' +
+                'code of this run, four times each and alternating (the machine was noisy): minimal 2.3-3.3 µs of user ' +
+                'and 0.8-1.3 of system time per call, 0.07-0.08 context switches per call; before this design (a ' +
+                'reading thread handing each request to a worker) it was 3.3 and 2.3, with 0.38 switches per call. ' +
                 'That thread also holds the replies of a run of calls whose requests it has already read, and writes ' +
-                'them together before it waits for input. The full pipeline took 4.9 µs of user and 1.5 of system ' +
-                'time per call: see the next points.');
+                'them together before it waits for input. The full pipeline took 5.1-6.3 µs of user and 2.1-3.2 of ' +
+                'system time per call: see the next points.');
         if (missed.some((t) => t.what.includes('p99')))
             lines.push(`- **p99 latency.** With ${d32 ? 32 : 'D'} requests in flight, a request waits behind the others: at ` +
                 `${d32 ? f0(d32.cps) : '?'} calls/s that is ${d32 ? f2((32 / d32.cps) * 1000) : '?'} ms on average for warden. ` +
@@ -150,22 +151,22 @@ export function endToEnd({ dir, idle, compile, docsDir, chartsDir = 'benchmarks'
         if (missed.some((t) => t.what.includes('full pipeline')))
             lines.push('- **full against minimal.** The full pipeline does three things per call that minimal does not: ' +
                 'it writes a trace record to the audit file before the reply goes out, keeps each result in the ' +
-                'idempotency store, and takes three rate-limit buckets. `perf stat`, taken by hand at depth 32 over ' +
-                '100,000 calls, twice each and alternating, on the code of this run (the machine was noisy): full ' +
-                '4.3-6.1 µs of user and 2.3-2.6 of system time per call, minimal 2.6-3.2 and 0.6-1.1. Replies are ' +
-                'now written as text, never as a DOM, which made both pipelines cheaper in user time (in process, ' +
-                '`server_bare` went from 27 allocations to 11 and `server_full` from 35 to 15) and minimal relatively ' +
-                'more so, since the reply is most of what minimal does. Over stdio the audit lines of a run of calls ' +
-                'are held with their replies and written first, in one `write(2)`, so no reply is ever seen for a ' +
-                'call the audit file lacks; what the full pipeline still adds in the kernel is the copy of some 600 ' +
-                'bytes per call into the page cache and the pages the store grows into (the driver sends a fresh key ' +
-                'with every call, so every result is stored: 100,000 by the end). Under 1.5× would need the full ' +
+                'idempotency store, and takes three rate-limit buckets. `perf stat` by hand, as above: full 5.1-6.3 µs ' +
+                'of user and 2.1-3.2 of system time per call, minimal 2.3-3.3 and 0.8-1.3. Everything minimal does ' +
+                '(reading the message, decoding, the reply) has become cheap, so what the full pipeline adds weighs ' +
+                'more. Over stdio the audit lines of a run of calls are held with their replies and written first, in ' +
+                'one `write(2)`, so no reply is ever seen for a call the audit file lacks; what the full pipeline still ' +
+                'adds in the kernel is the copy of each call\'s audit line (about 690 bytes here, the note included) ' +
+                'into the page cache, and the pages the store grows into (the driver sends a fresh key with every ' +
+                'call, so every result is stored: 100,000 by the end). The audit line alone has a floor: a small ' +
+                'program that only appends 688-byte lines to a file on this machine spends 0.5 µs of system time per ' +
+                'line when it writes them 32 at a time, and 1.3-1.7 µs one at a time. Under 1.5× would need the full ' +
                 'pipeline\'s own work under about 1.5 µs. Over HTTP, where the rest of a call costs more, the same ' +
                 'work weighs less: one tick of /proc\'s CPU clock there is 2 µs per call (10 ms over 5,000 calls), and ' +
                 'runs so far have put it between 1.2× and 1.6×.');
         if (missed.some((t) => t.what.includes('invalid')))
             lines.push('- **Invalid calls.** Every invalid call is rejected. An unknown field, like any other error in ' +
-                'the arguments, is refused in the same one pass that reads a valid call (the parser feeds the decoder ' +
+                'the arguments, is refused in the same one pass that reads a valid call (the scanner feeds the decoder ' +
                 'itself, which lists its errors), so the message is read once either way; what differs is the reply. ' +
                 'A refusal\'s reply is three times the size of a success\'s (the error text, twice, and the ' +
                 'structured list). Both are now written as text, and in process a refusal costs about as much as a ' +
@@ -235,11 +236,14 @@ export function endToEnd({ dir, idle, compile, docsDir, chartsDir = 'benchmarks'
             'the decoder\'s small functions per C++ type (with each string field\'s usual checks inlined with their',
             'bounds, which keeps validation fast), the encoder per struct, and the tool\'s own code (`call`,',
             '`authorize`, the key function), which the generated tools have too.', '',
-            'This machine compiles more slowly from day to day, so compare slopes within one run. On the day of this',
-            'run, the 1- and 10-tool files with g++, alternating between this code and the code before replies were',
-            'written as text (5b4b1fd), gave 0.34 against 0.41 s and 0.52 against 0.62 s per added tool: the text',
-            'writer (`write_json`, which replaced the DOM encoder for outputs and inputs) costs no more than what it',
-            'replaced, and the day\'s figure above is the machine\'s.', '');
+            'This machine compiles more slowly from day to day, and a run\'s two repetitions differ by seconds, so',
+            'compare files compiled side by side. On the day of this run, clang on the 1- and 50-tool files, alternating',
+            'between this code and the code before warden read JSON with its own scanner (9828ea3): fifty tools took as',
+            'long with both (31.6 and 34.2 s against 31.1 and 35.5 s), and one tool less with this code (10.8 and 13.4 s',
+            'against 13.3 and 14.0 s), which raises the slope between them, the figure the target measures. The',
+            'previous session\'s check, with g++ on the',
+            '1- and 10-tool files against the code before replies were written as text (5b4b1fd), gave 0.34 against',
+            '0.41 s and 0.52 against 0.62 s per added tool.', '');
         chart('compile-time.svg', lineChart({ title: 'Compile time of a translation unit serving N tools (-O2)', xLabel: 'tools', yLabel: 'seconds',
             lines: compilers.map((c) => ({ name: c.name, points: c.points.map((p) => [p.n, p.median_wall_s]) })) }), 'Compile time per tool count');
     }
