@@ -217,6 +217,15 @@ TEST_CASE("text_scanner: gives up where basic_parser refuses or might answer oth
     const std::string deep = std::string(10, '[') + std::string(10, ']');
     CHECK(ts::agrees(deep, 11));
     CHECK_FALSE(ts::by_scanner(deep, 10).ok);
+    // However high the limit, it recurses no deeper than its own bound, and leaves the rest to
+    // basic_parser, which keeps its own stack: a text nested 100,000 deep costs no crash.
+    constexpr std::size_t own = warden::detail::text_scanner<ts::recorder>::own_depth;
+    const std::string within = std::string(own - 1, '[') + std::string(own - 1, ']');
+    CHECK(ts::agrees(within, 1000000));
+    const std::string past = std::string(own, '[') + std::string(own, ']');
+    CHECK_FALSE(ts::by_scanner(past, 1000000).ok);
+    CHECK(ts::by_boost(past, 1000000).ok);
+    CHECK_FALSE(ts::by_scanner(std::string(100000, '[') + std::string(100000, ']'), 1000000).ok);
 }
 
 TEST_CASE("text_scanner: generated documents, and mangled copies of them", "[text_scanner]") {

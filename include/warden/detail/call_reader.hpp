@@ -6,15 +6,14 @@
 // go to decode_text's handler. It takes this way only when the message says which tool it calls
 // before its arguments (method before params, name before arguments: what clients send). Invalid
 // arguments come out as decode's errors. Anything else it does not handle (the tool is unknown,
-// decode_text's one pass gives up, a key is repeated, the syntax is wrong or unusual) makes it give up, and
-// the message is read the usual way, so the answer is the same.
+// decode_text's one pass gives up, a key is repeated, the syntax is wrong or unusual) makes it
+// give up, and the message is read the usual way, so the answer is the same.
 
 #include <warden/decode/decode_text.hpp>
 #include <warden/decode/parse.hpp>
 #include <warden/detail/decoded_input.hpp>
 #include <warden/detail/text_scanner.hpp>
 #include <warden/protocol/jsonrpc.hpp>
-
 
 #include <optional>
 #include <string>

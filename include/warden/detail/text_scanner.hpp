@@ -6,7 +6,7 @@
 // It calls the same handler functions basic_parser does, with the values warden's handlers keep
 // (doubles rounded exactly), and never a `_part` one. Where basic_parser refuses the text, or
 // might (bad syntax, bad UTF-8, a lone surrogate, an exponent of 100000 or more, nesting at the
-// limit), it stops and says so, and the caller reads the text again with Boost.JSON, whose answer
+// limit or past own_depth), it stops and says so, and the caller reads the text again with Boost.JSON, whose answer
 // stands. A handler returning false stops it too.
 
 #include <boost/system/error_code.hpp>
@@ -29,7 +29,11 @@ namespace warden::detail {
 template<class Handler>
 class text_scanner {
 public:
-    text_scanner(Handler& h, std::size_t max_depth) : h_(h), max_depth_(max_depth) {}
+    // It recurses once per level of nesting, so it goes no deeper than `own_depth` whatever the
+    // limit: a deeper text, allowed by a limit set higher, goes to Boost.JSON, which keeps its
+    // own stack, and never runs this thread's stack out.
+    static constexpr std::size_t own_depth = 64;
+    text_scanner(Handler& h, std::size_t max_depth) : h_(h), max_depth_(max_depth < own_depth ? max_depth : own_depth) {}
 
     // True when `text` is one JSON value, each of its events went to the handler, and the handler
     // took them all.
@@ -75,7 +79,7 @@ private:
         p = space(p + 1);
         std::size_t n = 0;
         if (p != end_ && *p == '}') return h_.on_object_end(n, ec_) ? p + 1 : nullptr;
-        while (true) {
+        for (bool more = true; more; ++n) {
             if (p == end_ || *p != '"') return nullptr;
             std::string_view key;
             p = string(p, key);
@@ -83,17 +87,9 @@ private:
             p = space(p);
             if (p == end_ || *p != ':') return nullptr;
             p = value(space(p + 1), depth);
-            if (!p) return nullptr;
-            ++n;
-            p = space(p);
-            if (p == end_) return nullptr;
-            if (*p == ',') {
-                p = space(p + 1);
-                continue;
-            }
-            if (*p != '}') return nullptr;
-            return h_.on_object_end(n, ec_) ? p + 1 : nullptr;
+            if (!p || !(p = after_member(p, '}', more))) return nullptr;
         }
+        return h_.on_object_end(n, ec_) ? p : nullptr;
     }
 
     const char* array(const char* p, std::size_t depth) {
@@ -101,23 +97,24 @@ private:
         p = space(p + 1);
         std::size_t n = 0;
         if (p != end_ && *p == ']') return h_.on_array_end(n, ec_) ? p + 1 : nullptr;
-        while (true) {
+        for (bool more = true; more; ++n) {
             p = value(p, depth);
-            if (!p) return nullptr;
-            ++n;
-            p = space(p);
-            if (p == end_) return nullptr;
-            if (*p == ',') {
-                p = space(p + 1);
-                continue;
-            }
-            if (*p != ']') return nullptr;
-            return h_.on_array_end(n, ec_) ? p + 1 : nullptr;
+            if (!p || !(p = after_member(p, ']', more))) return nullptr;
         }
+        return h_.on_array_end(n, ec_) ? p : nullptr;
     }
 
-    // How many bytes from p need no look: no '"', '\\', control character or byte past ASCII.
-    // Sixteen at a time where SSE2 is there, eight at a time otherwise.
+    // After a member or element: a comma, and `more` come (p past it and its space), or `close`.
+    const char* after_member(const char* p, char close, bool& more) const noexcept {
+        p = space(p);
+        if (p == end_) return nullptr;
+        more = *p == ',';
+        if (more) return space(p + 1);
+        return *p == close ? p + 1 : nullptr;
+    }
+
+    // The first byte from p that needs a look: '"', '\\', a control character or a byte past
+    // ASCII (or the end). Sixteen at a time where SSE2 is there, eight at a time otherwise.
     const char* plain_run(const char* p) const noexcept {
 #if defined(__SSE2__)
         const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\'), space = _mm_set1_epi8(0x20);
