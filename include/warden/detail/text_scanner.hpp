@@ -6,8 +6,8 @@
 // It calls the same handler functions basic_parser does, with the values warden's handlers keep
 // (doubles rounded exactly), and never a `_part` one. Where basic_parser refuses the text, or
 // might (bad syntax, bad UTF-8, a lone surrogate, an exponent of 100000 or more, nesting at the
-// limit or past own_depth), it stops and says so, and the caller reads the text again with Boost.JSON, whose answer
-// stands. A handler returning false stops it too.
+// limit or past own_depth), it stops and says so, and the caller reads the text again with
+// Boost.JSON, whose answer stands. A handler returning false stops it too.
 
 #include <boost/system/error_code.hpp>
 
@@ -121,13 +121,15 @@ private:
         while (end_ - p >= 16) {
             const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
             // A signed compare: below 0x20, or 0x80 and up.
-            const __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)), _mm_cmplt_epi8(v, space));
+            const __m128i named = _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash));
+            const __m128i hit = _mm_or_si128(named, _mm_cmplt_epi8(v, space));
             if (const int mask = _mm_movemask_epi8(hit)) return p + std::countr_zero(static_cast<unsigned>(mask));
             p += 16;
         }
 #endif
         constexpr std::uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
-        while (end_ - p >= 8) {
+        // The lowest bit set names the first byte only where the first byte is the lowest.
+        while (std::endian::native == std::endian::little && end_ - p >= 8) {
             std::uint64_t w;
             std::memcpy(&w, p, 8);
             // Exact for the lowest such byte, which is all that is asked.
@@ -319,11 +321,9 @@ private:
         }
         const typename Handler::string_view raw(start, static_cast<std::size_t>(p - start));
         if (integer && (digits <= 18 || (digits <= 20 && exact_integer(start + negative, p, m)))) {
+            constexpr auto int64_max = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
             if (!negative)
-                return (m <= static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()) ? h_.on_int64(static_cast<std::int64_t>(m), raw, ec_)
-                                                                                                  : h_.on_uint64(m, raw, ec_))
-                           ? p
-                           : nullptr;
+                return (m <= int64_max ? h_.on_int64(static_cast<std::int64_t>(m), raw, ec_) : h_.on_uint64(m, raw, ec_)) ? p : nullptr;
             if (m <= std::uint64_t{1} << 63) return h_.on_int64(static_cast<std::int64_t>(0 - m), raw, ec_) ? p : nullptr;
         }
         double d;
