@@ -18,13 +18,17 @@ namespace warden::detail {
 
 using namespace std::string_view_literals; // "..."sv: appended without a strlen
 
-// Whether any of the eight bytes in `w` needs an escape: a control character, '"' or '\\'.
-// Exact for the word as a whole (the usual "has a byte less than" and "has a zero byte" tests).
-constexpr bool word_needs_escape(std::uint64_t w) noexcept {
-    constexpr std::uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+inline constexpr std::uint64_t high_bits = 0x8080808080808080u;
+
+// The bytes of the eight in `w` that a JSON string must escape (a control character, '"' or
+// '\\'), each marked by its high bit. Exact for the lowest such byte, the usual "has a byte less
+// than" and "has a zero byte" tests, whose borrows run only upward: so it is nonzero exactly when
+// some byte needs an escape, and on a little-endian load its lowest mark is the first of them.
+constexpr std::uint64_t escape_marks(std::uint64_t w) noexcept {
+    constexpr std::uint64_t ones = 0x0101010101010101u;
     const std::uint64_t quote = w ^ (ones * '"'), backslash = w ^ (ones * '\\');
     const std::uint64_t control = (w - ones * 0x20) & ~w;
-    return ((control | ((quote - ones) & ~quote) | ((backslash - ones) & ~backslash)) & highs) != 0;
+    return (control | ((quote - ones) & ~quote) | ((backslash - ones) & ~backslash)) & high_bits;
 }
 
 // A buffer whose room is reused from call to call gives it back past `kept` bytes, so that one
@@ -46,7 +50,7 @@ inline void append_json_string(std::string& out, std::string_view s) {
         while (end - p >= 8) {
             std::uint64_t w;
             std::memcpy(&w, p, 8);
-            if (word_needs_escape(w)) break;
+            if (escape_marks(w)) break;
             p += 8;
         }
         if (p == end) break;

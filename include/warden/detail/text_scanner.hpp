@@ -9,6 +9,8 @@
 // limit or past own_depth), it stops and says so, and the caller reads the text again with
 // Boost.JSON, whose answer stands. A handler returning false stops it too.
 
+#include <warden/detail/json_text.hpp>
+
 #include <boost/system/error_code.hpp>
 
 #include <bit>
@@ -127,16 +129,12 @@ private:
             p += 16;
         }
 #endif
-        constexpr std::uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
-        // The lowest bit set names the first byte only where the first byte is the lowest.
+        // The lowest mark names the first byte only where the first byte is the lowest.
         while (std::endian::native == std::endian::little && end_ - p >= 8) {
             std::uint64_t w;
             std::memcpy(&w, p, 8);
-            // Exact for the lowest such byte, which is all that is asked.
-            const std::uint64_t quote = w ^ (ones * '"'), backslash = w ^ (ones * '\\');
-            const std::uint64_t control = (w - ones * 0x20) & ~w;
-            if (const std::uint64_t hit = (control | ((quote - ones) & ~quote) | ((backslash - ones) & ~backslash) | w) & highs)
-                return p + std::countr_zero(hit) / 8;
+            // What a string must escape, and the bytes past ASCII, each by its high bit.
+            if (const std::uint64_t hit = escape_marks(w) | (w & high_bits)) return p + std::countr_zero(hit) / 8;
             p += 8;
         }
         while (p != end_) {

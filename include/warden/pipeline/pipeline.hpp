@@ -77,7 +77,6 @@ std::optional<std::string> key_field(const Input& in) {
     return key;
 }
 
-
 // Keys belong to a tenant and a tool: lengths first, so no two scopes can spell the same key.
 inline std::string scoped_key(std::string_view tenant, std::string_view tool, std::string_view key) {
     std::string s = std::to_string(tenant.size()) + ':';
