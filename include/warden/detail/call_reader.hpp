@@ -1,13 +1,15 @@
 #ifndef WARDEN_DETAIL_CALL_READER_HPP
 #define WARDEN_DETAIL_CALL_READER_HPP
 
-// Reads a JSON-RPC message in one pass, and a tools/call's arguments straight into the tool's
-// input: the envelope (id, method, params without arguments) becomes the usual DOM, the arguments
-// go to decode_text's handler. It takes this way only when the message says which tool it calls
-// before its arguments (method before params, name before arguments: what clients send). Invalid
-// arguments come out as decode's errors. Anything else it does not handle (the tool is unknown,
-// decode_text's one pass gives up, a key is repeated, the syntax is wrong or unusual) makes it
-// give up, and the message is read the usual way, so the answer is the same.
+// Reads a JSON-RPC request in one pass, and a tools/call's arguments straight into the tool's
+// input: the envelope's members (jsonrpc, id, method) are kept as they come, params becomes the
+// usual DOM without its arguments, and the arguments go to decode_text's handler. It takes this way
+// only when the message says which tool it calls before its arguments (method before params, name
+// before arguments: what clients send). Invalid arguments come out as decode's errors. Anything
+// else it does not handle (a response or a batch, a member of the envelope it does not know or of
+// the wrong kind, the tool is unknown, decode_text's one pass gives up, a key is repeated, the
+// syntax is wrong or unusual) makes it give up, and the message is read the usual way, so the
+// answer is the same.
 
 #include <warden/decode/decode_text.hpp>
 #include <warden/decode/parse.hpp>
@@ -29,30 +31,39 @@ public:
     call_handler(unsigned char* temp, std::size_t temp_size, const Lookup& lookup, std::string_view text)
         : dom(temp, temp_size), lookup_(lookup), text_(text) {}
 
-    dom_handler dom;          // the envelope
+    dom_handler dom;          // params, without the arguments
     decoded_input input;      // the arguments, when they went to the input
+
+    // The envelope, as it came: meaningful once the parse is over.
+    std::optional<boost::json::value> id; // a string or an integer; none for a notification
+    std::string method;
+    bool has_params = false;
+    // A request whose jsonrpc is "2.0" and whose method is a string: anything else is read the usual way.
+    bool is_request() const noexcept { return (seen_ & bit(key::jsonrpc)) && (seen_ & bit(key::method)); }
 
     // After the parse: refused arguments carry decode's errors.
     void finish() {
         if (ctx_.error_count()) input.refuse(ctx_.take_errors());
     }
 
-    bool on_document_begin(error_code& ec) { return dom.on_document_begin(ec); }
-    bool on_document_end(error_code& ec) { return dom.on_document_end(ec); }
+    bool on_document_begin(error_code&) { return true; }
+    bool on_document_end(error_code&) { return true; }
     bool on_object_begin(error_code& ec) {
         if (in_args_) return arguments_begin(args_->on_object_begin(ec));
-        ++depth_;
-        return dom.on_object_begin(ec);
+        if (depth_ == 1 && root_key_ != key::params) return give_up(ec);
+        has_params |= depth_ == 1;
+        // The message itself is no DOM value: its members are kept as they come.
+        return ++depth_ == 1 || dom.on_object_begin(ec);
     }
     bool on_object_end(std::size_t n, error_code& ec) {
         if (in_args_) return arguments_end(args_->on_object_end(n, ec));
         // The parser counts the arguments among params' members; the DOM never had them.
         if (depth_ == 2 && took_arguments_) n -= std::exchange(took_arguments_, false);
-        --depth_;
-        return dom.on_object_end(n, ec);
+        return --depth_ == 0 || dom.on_object_end(n, ec);
     }
     bool on_array_begin(error_code& ec) {
         if (in_args_) return arguments_begin(args_->on_array_begin(ec));
+        if (depth_ < 2) return give_up(ec); // a batch, or an array where the envelope has none
         ++depth_;
         return dom.on_array_begin(ec);
     }
@@ -65,8 +76,13 @@ public:
         std::string_view k(s.data(), s.size());
         if (in_args_) return args_->on_key(k, n, ec);
         if (depth_ == 1) {
-            root_key_ = k == "method" ? key::method : k == "params" ? key::params : key::other;
-        } else if (depth_ == 2 && root_key_ == key::params) {
+            root_key_ = k == "jsonrpc" ? key::jsonrpc : k == "id" ? key::id : k == "method" ? key::method : k == "params" ? key::params : key::other;
+            // A response's members, or others, or a repeated one: the usual way says what they mean.
+            if (root_key_ == key::other || (seen_ & bit(root_key_))) return give_up(ec);
+            seen_ |= bit(root_key_);
+            return true;
+        }
+        if (depth_ == 2 && root_key_ == key::params) {
             params_key_ = k == "name" ? key::name : k == "arguments" ? key::arguments : key::other;
             if (params_key_ == key::arguments) {
                 // A second "arguments" would hide from the DOM's duplicate count: the usual way says so.
@@ -80,8 +96,18 @@ public:
     bool on_string(string_view s, std::size_t n, error_code& ec) {
         std::string_view v(s.data(), s.size());
         if (in_args_) return arguments_value(args_->on_string(v, n, ec));
-        if (depth_ == 1 && root_key_ == key::method) calls_tool_ = v == "tools/call";
-        else if (depth_ == 2 && root_key_ == key::params && params_key_ == key::name) {
+        if (depth_ == 1) {
+            switch (root_key_) {
+            case key::jsonrpc: return v == "2.0" || give_up(ec);
+            case key::id: id.emplace(v); return true;
+            case key::method:
+                method.assign(v.data(), v.size());
+                calls_tool_ = v == "tools/call";
+                return true;
+            default: return give_up(ec);
+            }
+        }
+        if (depth_ == 2 && root_key_ == key::params && params_key_ == key::name) {
             name_.assign(v.data(), v.size());
             named_ = true;
         }
@@ -89,27 +115,40 @@ public:
     }
     bool on_int64(std::int64_t i, string_view s, error_code& ec) {
         if (in_args_) return arguments_value(args_->on_int64(i, s, ec));
+        if (depth_ == 1) return root_id(i, ec);
         return dom.on_int64(i, s, ec);
     }
     bool on_uint64(std::uint64_t u, string_view s, error_code& ec) {
         if (in_args_) return arguments_value(args_->on_uint64(u, s, ec));
+        if (depth_ == 1) return root_id(u, ec);
         return dom.on_uint64(u, s, ec);
     }
     bool on_double(double d, string_view s, error_code& ec) {
         if (in_args_) return arguments_value(args_->on_double(d, s, ec));
+        if (depth_ == 1) return give_up(ec);
         return dom.on_double(d, s, ec);
     }
     bool on_bool(bool b, error_code& ec) {
         if (in_args_) return arguments_value(args_->on_bool(b, ec));
+        if (depth_ == 1) return give_up(ec);
         return dom.on_bool(b, ec);
     }
     bool on_null(error_code& ec) {
         if (in_args_) return arguments_value(args_->on_null(ec));
+        if (depth_ == 1) return give_up(ec);
         return dom.on_null(ec);
     }
 
 private:
-    enum class key : unsigned char { none, other, method, params, name, arguments };
+    enum class key : unsigned char { none, other, jsonrpc, id, method, params, name, arguments };
+    static constexpr unsigned bit(key k) noexcept { return 1u << static_cast<unsigned>(k); }
+
+    // An integer member of the envelope: only an id may be one.
+    template<class Integer> bool root_id(Integer i, error_code& ec) {
+        if (root_key_ != key::id) return give_up(ec);
+        id.emplace(i);
+        return true;
+    }
 
     // The arguments go to the input when the message has said it calls a tool we know.
     bool start_arguments() {
@@ -146,24 +185,31 @@ private:
     std::string name_;
     std::size_t depth_ = 0, args_depth_ = 0;
     key root_key_ = key::none, params_key_ = key::none;
+    unsigned seen_ = 0; // the envelope's members read so far, by bit(key)
     bool calls_tool_ = false, named_ = false, seen_arguments_ = false, in_args_ = false, took_arguments_ = false;
 };
 
-// The message, with a tools/call's arguments decoded into `input` when it could; nothing when
-// the message must be read the usual way (jsonrpc::read), which then says what is wrong with it.
+// The request, with a tools/call's arguments decoded into `input` when it could; nothing when
+// the message must be read the usual way (jsonrpc::read), which then says what it is or what is
+// wrong with it.
 template<class Lookup>
 std::optional<jsonrpc::message> read_call(std::string_view text, const parse_options& limits, const Lookup& lookup) {
     if (text.size() > limits.max_bytes) return std::nullopt;
     unsigned char temp[4096];
     call_handler<Lookup> h(temp, sizeof(temp), lookup, text);
     h.dom.st.reset();
-    if (!text_scanner<call_handler<Lookup>>(h, limits.max_depth).scan(text)) return std::nullopt;
-    boost::json::value v = h.dom.st.release();
-    if (member_count(v) != h.dom.keys) return std::nullopt; // a repeated key
-    jsonrpc::message m = jsonrpc::classify(std::move(v));
+    if (!text_scanner<call_handler<Lookup>>(h, limits.max_depth).scan(text) || !h.is_request()) return std::nullopt;
+    jsonrpc::request r;
+    if (h.has_params) {
+        boost::json::value params = h.dom.st.release();
+        if (member_count(params) != h.dom.keys) return std::nullopt; // a repeated key
+        r.params = std::move(params.get_object());
+    }
+    r.id = std::move(h.id);
+    r.method = std::move(h.method);
     h.finish();
-    if (auto* r = std::get_if<jsonrpc::request>(&m)) r->decoded = std::move(h.input);
-    return m;
+    r.decoded = std::move(h.input);
+    return jsonrpc::message(std::move(r));
 }
 
 } // namespace warden::detail
