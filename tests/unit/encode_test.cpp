@@ -140,4 +140,14 @@ TEST_CASE("append_json_string escapes what needs it, wherever it falls", "[encod
         REQUIRE(boost::json::parse(out.substr(1)).as_string() == s);
         for (char c : out.substr(2, out.size() - 3)) REQUIRE(static_cast<unsigned char>(c) >= 0x20); // nothing raw
     }
+    // The room for escapes is made once, for the worst case: strings of nothing else, of every length.
+    for (const std::string piece : {"\x01", "\"", "\x1f\\"})
+        for (std::size_t n = 0; n < 70; ++n) {
+            std::string s;
+            for (std::size_t i = 0; i < n; ++i) s += piece;
+            std::string out = "x";
+            warden::detail::append_json_string(out, s);
+            REQUIRE(boost::json::parse(out.substr(1)).as_string() == s);
+            CHECK(out.size() == 3 + n * (piece == "\x01" ? 6 : piece == "\"" ? 2 : 8));
+        }
 }

@@ -7,6 +7,7 @@
 #include <boost/json/serializer.hpp>
 #include <boost/json/value.hpp>
 
+#include <bit>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
@@ -38,40 +39,83 @@ inline void give_back_room(std::string& s, std::size_t kept = kept_buffer_room) 
     if (s.capacity() > kept) std::string().swap(s);
 }
 
+// The first byte from p on that a JSON string must escape, or `end`: eight at a time.
+inline const char* next_escape(const char* p, const char* end) noexcept {
+    for (; end - p >= 8; p += 8) {
+        std::uint64_t w;
+        std::memcpy(&w, p, 8);
+        if (escape_marks(w)) break;
+    }
+    for (; p != end; ++p) {
+        const auto c = static_cast<unsigned char>(*p);
+        if (c < 0x20 || c == '"' || c == '\\') break;
+    }
+    return p;
+}
+
 inline void append_json_string(std::string& out, std::string_view s) {
     static constexpr char hex[] = "0123456789abcdef";
-    out.reserve(out.size() + s.size() + 2);
-    out += '"';
-    // Runs of characters that need no escape go in at once; eight at a time are looked at
-    // together, and only a word that needs an escape is looked at byte by byte.
-    const char* run = s.data();
-    const char* const end = s.data() + s.size();
-    for (const char* p = run; p != end; ++p) {
-        while (end - p >= 8) {
-            std::uint64_t w;
-            std::memcpy(&w, p, 8);
-            if (escape_marks(w)) break;
-            p += 8;
+    const char* p = s.data();
+    const char* const end = p + s.size();
+    const char* escape = next_escape(p, end);
+    if (escape == end) { // the usual case: nothing to escape, one copy between the quotes
+        const std::size_t at = out.size();
+        out.append(s.size() + 2, '"');
+        if (!s.empty()) std::memcpy(out.data() + at + 1, s.data(), s.size());
+        return;
+    }
+    // Room for the worst case is made once, and written through a pointer: appending piece by
+    // piece cost more than the text itself. Each mark is at most one byte to escape, and an
+    // escape takes at most six bytes where the byte took one.
+    std::size_t marks = 0;
+    const char* q = escape;
+    for (; end - q >= 8; q += 8) {
+        std::uint64_t w;
+        std::memcpy(&w, q, 8);
+        marks += static_cast<std::size_t>(std::popcount(escape_marks(w)));
+    }
+    marks += static_cast<std::size_t>(end - q); // the last few, each counted as one
+    const std::size_t at = out.size();
+    out.resize(at + s.size() + 5 * marks + 2);
+    char* w = out.data() + at;
+    *w++ = '"';
+    std::memcpy(w, p, static_cast<std::size_t>(escape - p));
+    w += escape - p;
+    // From the first escape on, eight bytes at a time: the bytes before a word's first mark are
+    // copied at once (all eight are; the room left always holds them), then its escape written.
+    // The lowest mark names the first byte only where the first byte is the lowest (little-endian).
+    for (p = escape; p != end;) {
+        if (std::endian::native == std::endian::little && end - p >= 8) {
+            std::uint64_t word;
+            std::memcpy(&word, p, 8);
+            std::memcpy(w, p, 8);
+            const std::uint64_t m = escape_marks(word);
+            const int plain = m ? std::countr_zero(m) / 8 : 8;
+            w += plain;
+            p += plain;
+            if (plain == 8) continue;
         }
-        if (p == end) break;
-        const auto c = static_cast<unsigned char>(*p);
-        if (c >= 0x20 && c != '"' && c != '\\') continue;
-        out.append(run, static_cast<std::size_t>(p - run));
-        run = p + 1;
+        const auto c = static_cast<unsigned char>(*p++);
+        if (c >= 0x20 && c != '"' && c != '\\') {
+            *w++ = static_cast<char>(c);
+            continue;
+        }
+        *w++ = '\\';
         switch (c) {
-        case '"': out += "\\\""sv; break;
-        case '\\': out += "\\\\"sv; break;
-        case '\n': out += "\\n"sv; break;
-        case '\r': out += "\\r"sv; break;
-        case '\t': out += "\\t"sv; break;
+        case '"': *w++ = '"'; break;
+        case '\\': *w++ = '\\'; break;
+        case '\n': *w++ = 'n'; break;
+        case '\r': *w++ = 'r'; break;
+        case '\t': *w++ = 't'; break;
         default:
-            out += "\\u00"sv;
-            out += hex[(c >> 4) & 0xf];
-            out += hex[c & 0xf];
+            std::memcpy(w, "u00", 3);
+            w[3] = hex[(c >> 4) & 0xf];
+            w[4] = hex[c & 0xf];
+            w += 5;
         }
     }
-    out.append(run, static_cast<std::size_t>(end - run));
-    out += '"';
+    *w++ = '"';
+    out.resize(static_cast<std::size_t>(w - out.data()));
 }
 
 // A fraction keeps a decimal point, so that a reader that tells integers apart reads a double.

@@ -23,6 +23,7 @@
 
 #include <boost/json/parse.hpp>
 
+#include <chrono>
 #include <functional>
 #include <map>
 #include <memory>
@@ -96,6 +97,8 @@ struct pipeline_call {
     trace_record& trace;
     const pipeline_options& options;
     rate_limiter& limiter;
+    // When the call began: the rate limit's time, read once for the call (the server passes its own).
+    std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 };
 
 namespace detail {
@@ -258,7 +261,7 @@ inline void run_steps(std::string_view name, const typed_steps& steps, void* too
     const auto settings = options.tools.find(name);
     const rate_limits& limits =
         settings != options.tools.end() && settings->second.rate ? *settings->second.rate : options.default_rate;
-    auto verdict = call.limiter.take(name, caller, limits);
+    auto verdict = call.limiter.take(name, caller, limits, call.started);
     if (!verdict.allowed) {
         auto ms = verdict.retry_after.count();
         return refuse(out, trace, "rate_limit", "deny",

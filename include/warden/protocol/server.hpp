@@ -539,7 +539,7 @@ private:
         try {
             detail::run_steps(tool.name, *tool.steps, tool.instance.get(), tool.policy,
                               {args ? *args : no_arguments, decoded ? &decoded : nullptr, meta_object, ctx, details, trace,
-                               options_.pipeline, limiter_},
+                               options_.pipeline, limiter_, started},
                               out);
         } catch (...) {
             // A stage or store failed: nothing of it reaches the model but the trace id.

@@ -71,9 +71,9 @@ public:
                             std::chrono::steady_clock::time_point wait_until) override {
         const digest key = digest_of(given_key), print = digest_of(fingerprint);
         std::unique_lock lock(mutex_);
-        const auto now = std::chrono::steady_clock::now();
+        auto now = std::chrono::steady_clock::now();
         sweep(now);
-        while (true) {
+        for (;; now = std::chrono::steady_clock::now()) { // after a wait, the time again
             const std::size_t at = find(key);
             if (!slots_[at].entry) {
                 claim(insert(at, key), print);
@@ -81,7 +81,7 @@ public:
             }
             const std::uint32_t index = slots_[at].entry - 1;
             entry& e = entries_[index];
-            if (expired(e, std::chrono::steady_clock::now())) {
+            if (expired(e, now)) {
                 claim(index, print);
                 return {idempotency_claim::fresh};
             }
@@ -108,7 +108,7 @@ public:
         e.result.assign(result_json.data(), result_json.size()); // into the room a reused entry had
         e.expires = std::chrono::steady_clock::now() + ttl_;
         e.generation = ++generation_;
-        finished_.push_back({index, generation_, e.expires});
+        finished_.push_back({index, hash_of(key), generation_, e.expires});
         // Over the bound, the oldest results go.
         while (finished_.size() > max_results_) drop_oldest();
         changed_.notify_all();
@@ -255,12 +255,12 @@ private:
     // entry freed, or reused for another key: each sets the entry's generation anew).
     void drop_oldest() {
         const auto& oldest = finished_.front();
+        // The slot is looked for by the hash kept with the record, not the entry's key: the two
+        // loads, far apart in a large store, then wait for memory at the same time.
+        std::size_t at = home(oldest.hash);
+        while (slots_[at].entry && slots_[at].entry != oldest.entry + 1) at = (at + 1) & mask();
         const entry& e = entries_[oldest.entry];
-        if (!e.running && e.generation == oldest.generation) {
-            std::size_t at = home(hash_of(e.key));
-            while (slots_[at].entry && slots_[at].entry != oldest.entry + 1) at = (at + 1) & mask();
-            if (slots_[at].entry) erase(at); // always found: a stored entry is in its slot
-        }
+        if (!e.running && e.generation == oldest.generation && slots_[at].entry) erase(at); // always found then
         finished_.pop_front();
     }
 
@@ -270,6 +270,7 @@ private:
     std::uint64_t generation_ = 0;
     struct stored {
         std::uint32_t entry;
+        std::uint32_t hash; // its key's, as in its slot
         std::uint64_t generation;
         std::chrono::steady_clock::time_point expires;
     };
