@@ -134,6 +134,41 @@ TEST_CASE("server::read: calls as clients send them take the one pass and answer
     CHECK(p.one_pass == 5);
 }
 
+TEST_CASE("server::read: the envelope is kept as it came; params without the arguments, and without the name when nothing else is left", "[server][read]") {
+    warden::server srv;
+    srv.add(cr::echo_note{});
+    using warden::jsonrpc::request;
+    // name and arguments only: params is empty, and the input carries the tool's name.
+    auto plain = srv.read(cr::call("create_support_note", R"({"ticketId":"T","note":"n"})", R"("a-1")"));
+    const auto& r = std::get<request>(plain);
+    CHECK(r.decoded);
+    CHECK(r.params.empty());
+    CHECK(r.tool_name() == "create_support_note");
+    CHECK(r.id == boost::json::value("a-1"));
+    CHECK(r.method == "tools/call");
+    // Anything else in params keeps the name there with it.
+    auto with_meta = srv.read(R"({"jsonrpc":"2.0","id":9,"method":"tools/call","params":{"name":"create_support_note","arguments":)"
+                              R"({"ticketId":"T","note":"n"},"_meta":{"progressToken":3}}})");
+    const auto& m = std::get<request>(with_meta);
+    CHECK(m.decoded);
+    CHECK(m.params == boost::json::object{{"name", "create_support_note"}, {"_meta", {{"progressToken", 3}}}});
+    CHECK(m.decoded.tool().empty());
+    CHECK(m.tool_name() == "create_support_note");
+    CHECK(m.id == boost::json::value(9));
+    // A tool it does not know: the arguments stay in params, and so does the name.
+    auto unknown = srv.read(cr::call("no_such_tool", R"({"a":1})"));
+    const auto& u = std::get<request>(unknown);
+    CHECK_FALSE(u.decoded);
+    CHECK(u.params == boost::json::object{{"name", "no_such_tool"}, {"arguments", {{"a", 1}}}});
+    CHECK(u.tool_name() == "no_such_tool");
+    // A notification, and a name that is not a string (read the usual way).
+    auto note = srv.read(R"({"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":4}})");
+    CHECK(std::get<request>(note).is_notification());
+    CHECK(std::get<request>(note).params == boost::json::object{{"requestId", 4}});
+    auto numbered = srv.read(R"({"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":5,"arguments":{}}})");
+    CHECK_FALSE(std::get<request>(numbered).tool_name());
+}
+
 TEST_CASE("server::read: odd but valid messages, and every kind of wrong one, answer as the DOM does", "[server][read]") {
     cr::pair_of_servers p;
     const std::string everything = cr::valid_everything;

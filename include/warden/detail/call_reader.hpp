@@ -31,39 +31,50 @@ public:
     call_handler(unsigned char* temp, std::size_t temp_size, const Lookup& lookup, std::string_view text)
         : dom(temp, temp_size), lookup_(lookup), text_(text) {}
 
-    dom_handler dom;          // params, without the arguments
+    dom_handler dom;          // params, without the arguments (and without the name, when nothing else is left)
     decoded_input input;      // the arguments, when they went to the input
 
     // The envelope, as it came: meaningful once the parse is over.
     std::optional<boost::json::value> id; // a string or an integer; none for a notification
     std::string method;
-    bool has_params = false;
+    bool params_in_dom = false; // false: no params, or only the name and the arguments decoded for it
     // A request whose jsonrpc is "2.0" and whose method is a string: anything else is read the usual way.
     bool is_request() const noexcept { return (seen_ & bit(key::jsonrpc)) && (seen_ & bit(key::method)); }
 
-    // After the parse: refused arguments carry decode's errors.
+    // After the parse: refused arguments carry decode's errors; decoded ones carry the tool's
+    // name when params, left empty, does not.
     void finish() {
         if (ctx_.error_count()) input.refuse(ctx_.take_errors());
+        if (input && !name_in_dom_) input.set_tool(std::move(name_));
     }
 
     bool on_document_begin(error_code&) { return true; }
     bool on_document_end(error_code&) { return true; }
     bool on_object_begin(error_code& ec) {
         if (in_args_) return arguments_begin(args_->on_object_begin(ec));
-        if (depth_ == 1 && root_key_ != key::params) return give_up(ec);
-        has_params |= depth_ == 1;
+        if ((depth_ == 1 && root_key_ != key::params) || naming()) return give_up(ec);
         // The message itself is no DOM value: its members are kept as they come.
         return ++depth_ == 1 || dom.on_object_begin(ec);
     }
     bool on_object_end(std::size_t n, error_code& ec) {
         if (in_args_) return arguments_end(args_->on_object_end(n, ec));
-        // The parser counts the arguments among params' members; the DOM never had them.
-        if (depth_ == 2 && took_arguments_) n -= std::exchange(took_arguments_, false);
-        return --depth_ == 0 || dom.on_object_end(n, ec);
+        if (--depth_ == 0) return true;
+        if (depth_ > 1) return dom.on_object_end(n, ec);
+        // params ends. The name waited: it joins the DOM's other members if there are any (or
+        // arguments that were not decoded); else the DOM has nothing, and the input carries it.
+        if (params_members_ > 0 || (named_ && !took_arguments_)) {
+            if (named_) {
+                if (!dom.on_key("name", 4, ec) || !dom.on_string({name_.data(), name_.size()}, name_.size(), ec)) return false;
+                name_in_dom_ = true;
+            }
+            params_in_dom = true;
+            return dom.on_object_end(params_members_ + name_in_dom_, ec);
+        }
+        return true;
     }
     bool on_array_begin(error_code& ec) {
         if (in_args_) return arguments_begin(args_->on_array_begin(ec));
-        if (depth_ < 2) return give_up(ec); // a batch, or an array where the envelope has none
+        if (depth_ < 2 || naming()) return give_up(ec); // a batch, or an array where the envelope has none
         ++depth_;
         return dom.on_array_begin(ec);
     }
@@ -82,14 +93,16 @@ public:
             seen_ |= bit(root_key_);
             return true;
         }
-        if (depth_ == 2 && root_key_ == key::params) {
+        if (depth_ == 2) { // params
             params_key_ = k == "name" ? key::name : k == "arguments" ? key::arguments : key::other;
+            // A second name or arguments would hide from the DOM's duplicate count: the usual way says so.
+            if (params_key_ == key::name) return !std::exchange(seen_name_, true) || give_up(ec); // its string waits
             if (params_key_ == key::arguments) {
-                // A second "arguments" would hide from the DOM's duplicate count: the usual way says so.
                 if (seen_arguments_) return give_up(ec);
                 seen_arguments_ = true;
                 if (start_arguments()) return true; // not a member of the DOM's params
             }
+            ++params_members_;
         }
         return dom.on_key(s, n, ec);
     }
@@ -107,41 +120,46 @@ public:
             default: return give_up(ec);
             }
         }
-        if (depth_ == 2 && root_key_ == key::params && params_key_ == key::name) {
+        if (naming()) {
             name_.assign(v.data(), v.size());
             named_ = true;
+            return true;
         }
         return dom.on_string(s, n, ec);
     }
     bool on_int64(std::int64_t i, string_view s, error_code& ec) {
         if (in_args_) return arguments_value(args_->on_int64(i, s, ec));
         if (depth_ == 1) return root_id(i, ec);
+        if (naming()) return give_up(ec);
         return dom.on_int64(i, s, ec);
     }
     bool on_uint64(std::uint64_t u, string_view s, error_code& ec) {
         if (in_args_) return arguments_value(args_->on_uint64(u, s, ec));
         if (depth_ == 1) return root_id(u, ec);
+        if (naming()) return give_up(ec);
         return dom.on_uint64(u, s, ec);
     }
     bool on_double(double d, string_view s, error_code& ec) {
         if (in_args_) return arguments_value(args_->on_double(d, s, ec));
-        if (depth_ == 1) return give_up(ec);
+        if (depth_ == 1 || naming()) return give_up(ec); // a name that is not a string: the usual way says so
         return dom.on_double(d, s, ec);
     }
     bool on_bool(bool b, error_code& ec) {
         if (in_args_) return arguments_value(args_->on_bool(b, ec));
-        if (depth_ == 1) return give_up(ec);
+        if (depth_ == 1 || naming()) return give_up(ec); // a name that is not a string: the usual way says so
         return dom.on_bool(b, ec);
     }
     bool on_null(error_code& ec) {
         if (in_args_) return arguments_value(args_->on_null(ec));
-        if (depth_ == 1) return give_up(ec);
+        if (depth_ == 1 || naming()) return give_up(ec); // a name that is not a string: the usual way says so
         return dom.on_null(ec);
     }
 
 private:
     enum class key : unsigned char { none, other, jsonrpc, id, method, params, name, arguments };
     static constexpr unsigned bit(key k) noexcept { return 1u << static_cast<unsigned>(k); }
+    // The value of params' name comes (depth 2 is params': no other object gets there).
+    bool naming() const noexcept { return depth_ == 2 && params_key_ == key::name; }
 
     // An integer member of the envelope: only an id may be one.
     template<class Integer> bool root_id(Integer i, error_code& ec) {
@@ -186,6 +204,8 @@ private:
     std::size_t depth_ = 0, args_depth_ = 0;
     key root_key_ = key::none, params_key_ = key::none;
     unsigned seen_ = 0; // the envelope's members read so far, by bit(key)
+    std::size_t params_members_ = 0; // in the DOM, besides the name
+    bool seen_name_ = false, name_in_dom_ = false;
     bool calls_tool_ = false, named_ = false, seen_arguments_ = false, in_args_ = false, took_arguments_ = false;
 };
 
@@ -200,7 +220,7 @@ std::optional<jsonrpc::message> read_call(std::string_view text, const parse_opt
     h.dom.st.reset();
     if (!text_scanner<call_handler<Lookup>>(h, limits.max_depth).scan(text) || !h.is_request()) return std::nullopt;
     jsonrpc::request r;
-    if (h.has_params) {
+    if (h.params_in_dom) {
         boost::json::value params = h.dom.st.release();
         if (member_count(params) != h.dom.keys) return std::nullopt; // a repeated key
         r.params = std::move(params.get_object());

@@ -11,6 +11,8 @@
 
 #include <cstddef>
 #include <new>
+#include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -25,7 +27,8 @@ public:
     decoded_input(void* input, const void* type, void (*destroy)(void*) noexcept) noexcept
         : input_(input), type_(type), destroy_(destroy) {}
     decoded_input(decoded_input&& o) noexcept
-        : input_(std::exchange(o.input_, nullptr)), type_(o.type_), destroy_(o.destroy_), errors_(std::move(o.errors_)) {}
+        : input_(std::exchange(o.input_, nullptr)), type_(o.type_), destroy_(o.destroy_), errors_(std::move(o.errors_)),
+          tool_(std::move(o.tool_)) {}
     decoded_input& operator=(decoded_input&& o) noexcept {
         if (this != &o) {
             reset();
@@ -33,6 +36,7 @@ public:
             type_ = o.type_;
             destroy_ = o.destroy_;
             errors_ = std::move(o.errors_);
+            tool_ = std::move(o.tool_);
         }
         return *this;
     }
@@ -44,6 +48,11 @@ public:
     void* get() const noexcept { return input_; }
 
     bool refused() const noexcept { return !errors_.empty(); }
+
+    // The tool the arguments were read for, when the request's params no longer name it (they
+    // held nothing else); empty otherwise.
+    std::string_view tool() const noexcept { return tool_; }
+    void set_tool(std::string name) noexcept { tool_ = std::move(name); }
 
     // Decode's errors for the arguments, if they were refused as an input of `type` (a type_tag).
     const std::vector<error>* errors_for(const void* type) const noexcept {
@@ -66,6 +75,7 @@ private:
     const void* type_ = nullptr;
     void (*destroy_)(void*) noexcept = nullptr;
     std::vector<error> errors_;
+    std::string tool_;
 };
 
 // How to make, fill and destroy one input type, without naming it: what server::read and the

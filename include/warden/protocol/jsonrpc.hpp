@@ -35,6 +35,16 @@ struct request {
     detail::decoded_input decoded;        // a tools/call's arguments, already decoded (then not in params)
 
     bool is_notification() const noexcept { return !id.has_value(); }
+
+    // A tools/call's tool: params' name, or, when the arguments were decoded as the message was
+    // read and params held nothing else, the name they were decoded for (params is then empty).
+    // None when there is no name, or it is not a string.
+    std::optional<std::string_view> tool_name() const noexcept {
+        if (!decoded.tool().empty()) return decoded.tool();
+        const auto* name = params.if_contains("name");
+        if (!name || !name->is_string()) return std::nullopt;
+        return std::string_view(name->get_string());
+    }
 };
 
 // A response to a request the server sent (elicitation, sampling, ...).

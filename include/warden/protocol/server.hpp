@@ -249,7 +249,7 @@ private:
         if (auto* bad = std::get_if<jsonrpc::malformed>(&message)) return put(out, jsonrpc::make_error(bad->id, bad->code, bad->message));
         if (auto* r = std::get_if<jsonrpc::request>(&message)) {
             if (r->id && r->method == "tools/call" && s.initialized()) // the hot one, written as text
-                return call_tool(*snapshot(), *r->id, r->params, r->decoded, s, stop, out);
+                return call_tool(*snapshot(), *r, s, stop, out);
             return put(out, dispatch(*r, s, stop));
         }
         if (auto* r = std::get_if<jsonrpc::response>(&message)) deliver(std::move(*r), s);
@@ -492,16 +492,16 @@ private:
 
     // Appends the reply to a tools/call to `out`, as text; false (and `out` as it was) when the
     // call was cancelled, since the client has stopped waiting for it.
-    bool call_tool(const catalog& cat, const boost::json::value& id, const boost::json::object& params,
-                   const detail::decoded_input& decoded, session& s, const std::stop_token& stop, std::string& out) const {
+    bool call_tool(const catalog& cat, const jsonrpc::request& r, session& s, const std::stop_token& stop, std::string& out) const {
         using namespace std::string_view_literals;
-        const auto* name = params.if_contains("name");
-        if (!name || !name->is_string())
-            return put(out, jsonrpc::make_error(id, jsonrpc::error_code::invalid_params, "tools/call needs name (a string)"));
-        auto it = cat.by_name.find(std::string_view(name->get_string()));
+        const boost::json::value& id = *r.id;
+        const boost::json::object& params = r.params;
+        const detail::decoded_input& decoded = r.decoded;
+        const auto name = r.tool_name();
+        if (!name) return put(out, jsonrpc::make_error(id, jsonrpc::error_code::invalid_params, "tools/call needs name (a string)"));
+        auto it = cat.by_name.find(*name);
         if (it == cat.by_name.end())
-            return put(out, jsonrpc::make_error(id, jsonrpc::error_code::invalid_params,
-                                                "unknown tool: " + std::string(name->get_string())));
+            return put(out, jsonrpc::make_error(id, jsonrpc::error_code::invalid_params, "unknown tool: " + std::string(*name)));
         const entry& tool = *cat.tools[it->second];
         // Read for a tool of that name that has since been replaced by one with another input.
         if (decoded && decoded.type() != tool.steps->decoder->type)

@@ -65,7 +65,7 @@ public:
 class memory_idempotency_store final : public idempotency_store {
 public:
     explicit memory_idempotency_store(std::chrono::seconds ttl = std::chrono::hours(24), std::size_t max_results = 100000)
-        : ttl_(ttl), max_results_(max_results), secret_(draw_secret()), slots_(16) {}
+        : ttl_(ttl), max_results_(max_results), keys_(draw_keys()), slots_(16) {}
 
     idempotency_claim begin(const std::string& given_key, const std::string& fingerprint,
                             std::chrono::steady_clock::time_point wait_until) override {
@@ -145,35 +145,53 @@ private:
     static constexpr std::uint32_t no_entry = ~std::uint32_t{0};
     static constexpr std::size_t kept_room = 4096; // a freed entry keeps this much of its text's room
 
-    // Three multiply-mix functions over eight bytes at a time, each started from the secret.
+    // Three lanes over 32 bytes at a time. Each multiplies pairs of the block's words, mixed with
+    // keys of its own drawn from the secret, into 128 bits, folds them to 64, and chains only one
+    // of its two products through its state: the lanes and their second products run side by
+    // side, so a long text costs about one multiply's latency per 32 bytes.
+    static std::uint64_t fold(std::uint64_t x, std::uint64_t y) noexcept {
+#if defined(__SIZEOF_INT128__)
+        const unsigned __int128 p = static_cast<unsigned __int128>(x) * y;
+        return static_cast<std::uint64_t>(p) ^ static_cast<std::uint64_t>(p >> 64);
+#else
+        const std::uint64_t xl = x & 0xffffffffu, xh = x >> 32, yl = y & 0xffffffffu, yh = y >> 32;
+        const std::uint64_t ll = xl * yl, lh = xl * yh, hl = xh * yl, hh = xh * yh;
+        const std::uint64_t mid = (ll >> 32) + (lh & 0xffffffffu) + (hl & 0xffffffffu);
+        const std::uint64_t lo = (mid << 32) | (ll & 0xffffffffu);
+        const std::uint64_t hi = hh + (lh >> 32) + (hl >> 32) + (mid >> 32);
+        return lo ^ hi;
+#endif
+    }
     digest digest_of(std::string_view text) const {
-        std::uint64_t a = secret_ ^ text.size(), b = std::rotl(secret_, 21) + text.size(), c = ~secret_;
-        auto mix = [&](std::uint64_t w) {
-            a = (a ^ w) * 0x100000001b3ull;
-            a ^= a >> 29;
-            b = std::rotl(b + w * 0x87c37b91114253d5ull, 31) * 0x4cf5ad432745937full;
-            c = (std::rotl(c ^ w, 27) + 0x52dce729) * 0x9e3779b97f4a7c15ull;
+        const auto& k = keys_;
+        const std::uint64_t n = text.size();
+        std::uint64_t a = k[0] ^ n, b = k[1] + n, c = k[2] ^ std::rotl(n, 32);
+        auto block = [&](const char* p) {
+            std::uint64_t w[4];
+            std::memcpy(w, p, 32);
+            a = fold(w[0] ^ a ^ k[3], w[1] ^ k[4]) ^ fold(w[2] ^ k[9], w[3] ^ k[10]);
+            b = fold(w[1] ^ b ^ k[5], w[2] ^ k[6]) ^ fold(w[3] ^ k[11], w[0] ^ k[12]);
+            c = fold(w[2] ^ c ^ k[7], w[3] ^ k[8]) ^ fold(w[0] ^ k[13], w[1] ^ k[14]);
         };
         std::size_t i = 0;
-        for (; i + 8 <= text.size(); i += 8) {
-            std::uint64_t w;
-            std::memcpy(&w, text.data() + i, 8);
-            mix(w);
-        }
-        std::uint64_t tail = 0;
-        std::memcpy(&tail, text.data() + i, text.size() - i);
-        mix(tail);
-        auto finish = [](std::uint64_t x) {
-            x ^= x >> 33;
-            x *= 0xff51afd7ed558ccdull;
-            x ^= x >> 33;
-            return x;
-        };
-        return {finish(a), finish(b), finish(c)};
+        for (; i + 32 <= text.size(); i += 32) block(text.data() + i);
+        char last[32] = {};
+        std::memcpy(last, text.data() + i, text.size() - i); // the length, mixed in first, tells the padding apart
+        block(last);
+        return {fold(a ^ k[0], b ^ k[8]), fold(b ^ k[1], c ^ k[4]), fold(c ^ k[2], a ^ k[6])};
     }
-    static std::uint64_t draw_secret() {
+    static std::array<std::uint64_t, 15> draw_keys() {
         std::random_device random;
-        return std::uint64_t{random()} << 32 ^ random();
+        std::uint64_t x = std::uint64_t{random()} << 32 ^ random();
+        std::array<std::uint64_t, 15> keys;
+        for (auto& key : keys) { // splitmix64 from the drawn seed
+            x += 0x9e3779b97f4a7c15ull;
+            std::uint64_t z = x;
+            z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+            z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+            key = z ^ (z >> 31);
+        }
+        return keys;
     }
     static bool expired(const entry& e, std::chrono::steady_clock::time_point now) { return !e.running && now >= e.expires; }
 
@@ -266,7 +284,7 @@ private:
 
     std::chrono::seconds ttl_;
     std::size_t max_results_;
-    std::uint64_t secret_;
+    std::array<std::uint64_t, 15> keys_; // drawn when the store is made
     std::uint64_t generation_ = 0;
     struct stored {
         std::uint32_t entry;

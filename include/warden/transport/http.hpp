@@ -745,9 +745,8 @@ private:
         // Step-up (MCP authorization): a call of a tool whose scope the token lacks is refused
         // before it starts, with the scopes to ask the authorization server for.
         if (options_.authenticate && request && request->method == "tools/call") {
-            const auto* name = request->params.if_contains("name");
-            if (name && name->is_string()) {
-                auto needed = srv_.required_scopes(name->get_string());
+            if (const auto name = request->tool_name()) {
+                auto needed = srv_.required_scopes(*name);
                 for (const auto& scope : needed)
                     if (!caller.has_scope(scope))
                         return send_unauthorized(socket, v, "insufficient_scope", "this tool needs the scope " + scope,
