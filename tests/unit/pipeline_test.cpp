@@ -292,6 +292,12 @@ TEST_CASE("pipeline: a call passes every stage in order, and its trace says so w
         for (std::size_t d = 0; d < 32; ++d) seen[d].insert(id[d]);
     }
     for (std::size_t d = 0; d < 32; ++d) CHECK(seen[d].size() >= 4);
+    std::set<char> digits;
+    for (const auto& d : seen) digits.insert(d.begin(), d.end());
+    CHECK(digits.size() == 16);
+    // Eight digits at once, lowest nibble in the lowest byte.
+    CHECK(warden::detail::hex_digits(0x89abcdefu) == 0x3839616263646566u);
+    CHECK(warden::detail::hex_digits(0x01234567u) == 0x3031323334353637u);
 }
 
 TEST_CASE("pipeline: decode, validate and authorize refuse before anything runs", "[pipeline]") {

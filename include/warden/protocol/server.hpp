@@ -108,7 +108,9 @@ private:
         std::stop_source source;
         std::atomic<bool> cancelled{false};
     };
-    std::unordered_map<std::string, running*> in_flight_; // by serialized request id; each lives on its call's stack
+    using running_calls = std::unordered_map<std::string, running*>;
+    running_calls in_flight_; // by serialized request id; each lives on its call's stack
+    running_calls::node_type spare_call_; // the last call's map node, for the next one: no allocation per call
     std::set<std::string> subscriptions_;                         // resource URIs
     std::function<void(session*)> forget_;                        // set by the server at initialize;
                                                                   // the server outlives its sessions
@@ -742,12 +744,21 @@ private:
 
         in_flight(session& ses, const boost::json::value& id) : s(ses), key(id_key(id)) {
             std::lock_guard lock(s.mutex_);
-            duplicate = !s.in_flight_.try_emplace(key, &state).second;
+            if (s.spare_call_.empty()) {
+                duplicate = !s.in_flight_.try_emplace(key, &state).second;
+                return;
+            }
+            s.spare_call_.key() = key;
+            s.spare_call_.mapped() = &state;
+            auto put = s.in_flight_.insert(std::move(s.spare_call_));
+            duplicate = !put.inserted;
+            if (duplicate) s.spare_call_ = std::move(put.node);
         }
         ~in_flight() {
             if (duplicate) return;
             std::lock_guard lock(s.mutex_); // after this, cancel() cannot reach `state` any more
-            s.in_flight_.erase(key);
+            auto node = s.in_flight_.extract(key);
+            if (s.spare_call_.empty()) s.spare_call_ = std::move(node);
         }
         bool cancelled() const { return !duplicate && state.cancelled.load(); }
     };

@@ -14,6 +14,7 @@
 #include <bit>
 #include <chrono>
 #include <cstring>
+#include <ctime>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -71,9 +72,9 @@ public:
                             std::chrono::steady_clock::time_point wait_until) override {
         const digest key = digest_of(given_key), print = digest_of(fingerprint);
         std::unique_lock lock(mutex_);
-        auto now = std::chrono::steady_clock::now();
+        auto now = coarse_now();
         sweep(now);
-        for (;; now = std::chrono::steady_clock::now()) { // after a wait, the time again
+        for (;; now = coarse_now()) { // after a wait, the time again
             const std::size_t at = find(key);
             if (!slots_[at].entry) {
                 claim(insert(at, key), print);
@@ -106,7 +107,7 @@ public:
         entry& e = entries_[index];
         e.running = false;
         e.result.assign(result_json.data(), result_json.size()); // into the room a reused entry had
-        e.expires = std::chrono::steady_clock::now() + ttl_;
+        e.expires = coarse_now() + ttl_;
         e.generation = ++generation_;
         finished_.push_back({index, hash_of(key), generation_, e.expires});
         // Over the bound, the oldest results go.
@@ -192,6 +193,18 @@ private:
             key = z ^ (z >> 31);
         }
         return keys;
+    }
+    // Results live for hours, not nanoseconds: the kernel's coarse clock (the time of the last
+    // tick, a few times cheaper to read) serves where there is one. It is steady_clock's own clock
+    // (CLOCK_MONOTONIC), behind it by at most a tick.
+    static std::chrono::steady_clock::time_point coarse_now() noexcept {
+#if defined(CLOCK_MONOTONIC_COARSE)
+        ::timespec ts;
+        if (::clock_gettime(CLOCK_MONOTONIC_COARSE, &ts) == 0)
+            return std::chrono::steady_clock::time_point(std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                std::chrono::seconds(ts.tv_sec) + std::chrono::nanoseconds(ts.tv_nsec)));
+#endif
+        return std::chrono::steady_clock::now();
     }
     static bool expired(const entry& e, std::chrono::steady_clock::time_point now) { return !e.running && now >= e.expires; }
 

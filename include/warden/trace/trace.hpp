@@ -11,8 +11,10 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
+#include <cstring>
 #include <mutex>
 #include <optional>
 #include <random>
@@ -80,14 +82,25 @@ private:
 
 namespace detail {
 
+// Eight hex digits of `x`, lowest first, one per byte of the result: each nibble spread to a
+// byte of its own, then made a digit, all eight at once.
+constexpr std::uint64_t hex_digits(std::uint32_t x) noexcept {
+    std::uint64_t v = x;
+    v = (v | v << 16) & 0x0000ffff0000ffffu;
+    v = (v | v << 8) & 0x00ff00ff00ff00ffu;
+    v = (v | v << 4) & 0x0f0f0f0f0f0f0f0fu;
+    const std::uint64_t letters = ((v + 0x0606060606060606u) >> 4) & 0x0101010101010101u; // 1 where 10..15
+    return v + 0x3030303030303030u + letters * ('a' - '0' - 10);
+}
+
 inline std::string random_hex(std::size_t digits) {
     thread_local std::mt19937_64 gen(std::random_device{}());
-    static constexpr char hex[] = "0123456789abcdef";
     std::string s(digits, '0');
-    std::uint64_t v = 0;
-    for (std::size_t i = 0; i < digits; ++i, v >>= 4) {
-        if (i % 16 == 0) v = gen();
-        s[i] = hex[v & 15];
+    // Sixteen digits from each draw; their order is no matter, they are random.
+    for (std::size_t i = 0; i < digits; i += 16) {
+        const std::uint64_t v = gen();
+        const std::uint64_t halves[2] = {hex_digits(static_cast<std::uint32_t>(v)), hex_digits(static_cast<std::uint32_t>(v >> 32))};
+        std::memcpy(s.data() + i, halves, std::min<std::size_t>(16, digits - i));
     }
     return s;
 }
