@@ -137,12 +137,12 @@ export function endToEnd({ dir, idle, compile, docsDir, chartsDir = 'benchmarks'
             lines.push('- **Server CPU per call.** Over stdio the thread that reads a request runs it itself, so a burst ' +
                 'of short calls costs no thread switch (another thread takes the reading over only when a call runs past ' +
                 'a millisecond). `perf stat` on `bench_server --stdio` at depth 32, 100,000 calls, taken by hand on the ' +
-                'code of this run, four times each and alternating (the machine was noisy): minimal 2.3-3.3 µs of user ' +
-                'and 0.8-1.3 of system time per call, 0.07-0.08 context switches per call; before this design (a ' +
+                'code of this run (the machine was noisy): minimal 2.1-2.3 µs of user and 1.0-1.5 of system time per ' +
+                'call over three runs, 0.07-0.08 context switches per call; before this design (a ' +
                 'reading thread handing each request to a worker) it was 3.3 and 2.3, with 0.38 switches per call. ' +
                 'That thread also holds the replies of a run of calls whose requests it has already read, and writes ' +
-                'them together before it waits for input. The full pipeline took 5.1-6.3 µs of user and 2.1-3.2 of ' +
-                'system time per call: see the next points.');
+                'them together before it waits for input. The full pipeline took 3.8-5.3 µs of user and 2.9-4.2 of ' +
+                'system time per call over six runs: see the next points.');
         if (missed.some((t) => t.what.includes('p99')))
             lines.push(`- **p99 latency.** With ${d32 ? 32 : 'D'} requests in flight, a request waits behind the others: at ` +
                 `${d32 ? f0(d32.cps) : '?'} calls/s that is ${d32 ? f2((32 / d32.cps) * 1000) : '?'} ms on average for warden. ` +
@@ -151,8 +151,11 @@ export function endToEnd({ dir, idle, compile, docsDir, chartsDir = 'benchmarks'
         if (missed.some((t) => t.what.includes('full pipeline')))
             lines.push('- **full against minimal.** The full pipeline does three things per call that minimal does not: ' +
                 'it writes a trace record to the audit file before the reply goes out, keeps each result in the ' +
-                'idempotency store, and takes three rate-limit buckets. `perf stat` by hand, as above: full 5.1-6.3 µs ' +
-                'of user and 2.1-3.2 of system time per call, minimal 2.3-3.3 and 0.8-1.3. Everything minimal does ' +
+                'idempotency store, and takes three rate-limit buckets. `perf stat` by hand on `bench_server --stdio` at depth 32, 100,000 calls, on ' +
+                'the code of this run (the machine was noisy): full 3.8-5.3 µs ' +
+                'of user and 2.9-4.2 of system time per call, minimal 2.1-2.3 and 1.0-1.5; over 100,000 calls full made ' +
+                '17,400 `write(2)` calls against 8,600 (the audit file\'s one per run of calls) and took 11,500 page ' +
+                'faults against 180, with as many context switches and futex calls. Everything minimal does ' +
                 '(reading the message, decoding, the reply) has become cheap, so what the full pipeline adds weighs ' +
                 'more. Over stdio the audit lines of a run of calls are held with their replies and written first, in ' +
                 'one `write(2)`, so no reply is ever seen for a call the audit file lacks; what the full pipeline still ' +
@@ -169,8 +172,11 @@ export function endToEnd({ dir, idle, compile, docsDir, chartsDir = 'benchmarks'
                 'the arguments, is refused in the same one pass that reads a valid call (the scanner feeds the decoder ' +
                 'itself, which lists its errors), so the message is read once either way; what differs is the reply. ' +
                 'A refusal\'s reply is three times the size of a success\'s (the error text, twice, and the ' +
-                'structured list). Both are now written as text, and in process a refusal costs about as much as a ' +
-                'valid call (`server_invalid` against `server_bare` below). With the minimal pipeline over stdio a ' +
+                'structured list). Both are written as text. In process a refusal costs about 1.2× a valid call ' +
+                '(`server_invalid` against `server_bare` below; callgrind, by hand, counts about 13,200 instructions ' +
+                'against 11,300): a valid call now builds no DOM at all, while a refusal still makes its error (a ' +
+                'path and a message, two allocations), notes the unknown key, and writes the longer reply. With the ' +
+                'minimal pipeline over stdio a ' +
                 'valid call costs about 2-3 µs in all, and /proc\'s CPU clock ticks every 10 ms: 0.5 µs per call ' +
                 'over 20,000 stdio calls, 2 µs over 5,000 HTTP calls, so these cells move by whole ticks and fall ' +
                 'either side of 1.0× from run to run. With the full pipeline the refusal is cheaper than a valid ' +
