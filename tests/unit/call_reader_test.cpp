@@ -134,7 +134,7 @@ TEST_CASE("server::read: calls as clients send them take the one pass and answer
     CHECK(p.one_pass == 5);
 }
 
-TEST_CASE("server::read: the envelope is kept as it came; params without the arguments, and without the name when nothing else is left", "[server][read]") {
+TEST_CASE("server::read: the envelope is kept as it came: params without the arguments, and without the name when nothing else is left", "[server][read]") {
     warden::server srv;
     srv.add(cr::echo_note{});
     using warden::jsonrpc::request;
@@ -253,7 +253,7 @@ TEST_CASE("server::read: a tool replaced while its call waits is not handed the 
     CHECK(reply->at("error").at("message") == "unknown tool: create_support_note");
 }
 
-TEST_CASE("server::read: with stages of your own too, arguments go straight into the input; stages see it as JSON", "[server][read]") {
+TEST_CASE("server::read: with stages of your own too, arguments go straight into the input: stages see it as JSON", "[server][read]") {
     struct looks : warden::stage {
         std::string_view name() const override { return "looks"; }
         std::optional<warden::rejection> check(warden::call_info& call) override {

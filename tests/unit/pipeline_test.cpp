@@ -402,7 +402,7 @@ TEST_CASE("pipeline: your stage runs after authorization and before the rate lim
     CHECK(filter->seen_tool.empty()); // never reached
 }
 
-TEST_CASE("pipeline: approval asks the human; declined or unavailable runs nothing", "[pipeline]") {
+TEST_CASE("pipeline: approval asks the human: declined or unavailable runs nothing", "[pipeline]") {
     std::atomic<int> runs{0};
     warden::server srv;
     srv.add(refund{&runs});
@@ -472,7 +472,7 @@ TEST_CASE("pipeline: the idempotency fingerprint tells secrets apart that the tr
     }
 }
 
-TEST_CASE("pipeline: a retried write runs once; other arguments under the same key are refused", "[pipeline]") {
+TEST_CASE("pipeline: a retried write runs once: other arguments under the same key are refused", "[pipeline]") {
     auto sink = std::make_shared<warden::memory_sink>();
     std::atomic<int> runs{0};
     warden::server srv({.pipeline = {.sinks = {sink}}});
@@ -513,7 +513,7 @@ TEST_CASE("pipeline: a retried write runs once; other arguments under the same k
     CHECK(runs == 4);
 }
 
-TEST_CASE("pipeline: concurrent duplicates never both run; failures are forgotten so a retry runs", "[pipeline]") {
+TEST_CASE("pipeline: concurrent duplicates never both run: failures are forgotten so a retry runs", "[pipeline]") {
     std::atomic<int> runs{0};
     warden::server srv;
     srv.add(add_note{&runs});

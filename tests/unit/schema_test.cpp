@@ -51,7 +51,7 @@ TEST_CASE("the reference tool's inputSchema is exactly the documented one", "[sc
     CHECK(boost::json::serialize(actual) == boost::json::serialize(expected));
 }
 
-TEST_CASE("integer types carry their own range; rules narrow it in place", "[schema]") {
+TEST_CASE("integer types carry their own range: rules narrow it in place", "[schema]") {
     auto s = warden::schema_of<all_scalars>();
     auto& p = s["properties"].as_object();
     CHECK(p["i8"] == json(R"({"type":"integer","minimum":-128,"maximum":127})"));

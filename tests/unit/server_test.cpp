@@ -133,7 +133,7 @@ TEST_CASE("JSON-RPC shapes get the standard errors", "[server]") {
     CHECK(batch.at("id") == nullptr);
 }
 
-TEST_CASE("a 2025-03-26 session may send batches; they are served in order and answered in one array", "[server]") {
+TEST_CASE("a 2025-03-26 session may send batches: they are served in order and answered in one array", "[server]") {
     warden::server srv;
     srv.add(numbered<1>{});
     warden::session s({});
