@@ -39,6 +39,9 @@ inline void give_back_room(std::string& s, std::size_t kept = kept_buffer_room) 
     if (s.capacity() > kept) std::string().swap(s);
 }
 
+// One byte of a JSON string that must be escaped: a control character, '"' or '\\'.
+constexpr bool must_escape(unsigned char c) noexcept { return c < 0x20 || c == '"' || c == '\\'; }
+
 // The first byte from p on that a JSON string must escape, or `end`: eight at a time.
 inline const char* next_escape(const char* p, const char* end) noexcept {
     for (; end - p >= 8; p += 8) {
@@ -46,10 +49,7 @@ inline const char* next_escape(const char* p, const char* end) noexcept {
         std::memcpy(&w, p, 8);
         if (escape_marks(w)) break;
     }
-    for (; p != end; ++p) {
-        const auto c = static_cast<unsigned char>(*p);
-        if (c < 0x20 || c == '"' || c == '\\') break;
-    }
+    while (p != end && !must_escape(static_cast<unsigned char>(*p))) ++p;
     return p;
 }
 
@@ -97,7 +97,7 @@ inline void append_json_string(std::string& out, std::string_view s) {
             if (plain == 8) continue;
         }
         const auto c = static_cast<unsigned char>(*p++);
-        if (c >= 0x20 && c != '"' && c != '\\') {
+        if (!must_escape(c)) {
             *w++ = static_cast<char>(c);
             continue;
         }

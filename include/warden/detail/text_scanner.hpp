@@ -137,10 +137,9 @@ private:
             if (const std::uint64_t hit = escape_marks(w) | (w & high_bits)) return p + std::countr_zero(hit) / 8;
             p += 8;
         }
-        while (p != end_) {
+        for (; p != end_; ++p) {
             const auto c = static_cast<unsigned char>(*p);
-            if (c == '"' || c == '\\' || c < 0x20 || c >= 0x80) break;
-            ++p;
+            if (must_escape(c) || c >= 0x80) break;
         }
         return p;
     }

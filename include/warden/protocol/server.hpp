@@ -29,7 +29,6 @@
 #include <memory>
 #include <mutex>
 #include <optional>
-#include <random>
 #include <set>
 #include <stdexcept>
 #include <stop_token>
@@ -610,7 +609,7 @@ private:
             reply = jsonrpc::make_error(id, jsonrpc::error_code::internal_error, e.what());
         } catch (...) {
             reply = jsonrpc::make_error(id, jsonrpc::error_code::internal_error,
-                                        "the server failed unexpectedly; reference " + make_reference());
+                                        "the server failed unexpectedly; reference " + detail::random_hex(16));
         }
         if (call.cancelled()) return std::nullopt;
         return reply;
@@ -904,17 +903,6 @@ private:
         }
     }
 
-    static std::string make_reference() {
-        thread_local std::mt19937_64 gen(std::random_device{}());
-        static constexpr char hex[] = "0123456789abcdef";
-        std::string r(16, '0');
-        std::uint64_t v = gen();
-        for (auto& c : r) {
-            c = hex[v & 15];
-            v >>= 4;
-        }
-        return r;
-    }
 
     server_options options_;
     mutable rate_limiter limiter_;
