@@ -12,6 +12,7 @@
 #include <boost/json/serialize.hpp>
 #include <catch2/catch.hpp>
 
+#include <cmath>
 #include <map>
 #include <optional>
 #include <string>
@@ -76,6 +77,27 @@ std::size_t mangle(const std::string& text, std::size_t step) {
     }
     return n;
 }
+
+// A number of every kind the decoder reads, with bounds inside and past what a double holds
+// exactly: text stores most numbers without a JSON value (take_int64, take_double), and the
+// rest, errors included, the way decode does.
+struct numbers {
+    std::int64_t i64;
+    std::uint64_t u64;
+    std::uint8_t u8;
+    std::int32_t i32;
+    float f;
+    double d;
+    warden::field<double, warden::minimum<-5>, warden::maximum<5>> bounded;
+    warden::field<double, warden::minimum<-9007199254740993LL>> far_minimum;
+    warden::field<std::int64_t, warden::maximum<9007199254740993LL>> far_maximum;
+    warden::integer<1, 1000, std::int32_t> quantity;
+    std::optional<warden::integer<0, 10>> maybe;
+    std::optional<warden::secret<std::int32_t>> hidden;
+    std::vector<double> list;
+    bool flag;
+};
+BOOST_DESCRIBE_STRUCT(numbers, (), (i64, u64, u8, i32, f, d, bounded, far_minimum, far_maximum, quantity, maybe, hidden, list, flag))
 
 } // namespace dt
 
@@ -317,4 +339,47 @@ TEST_CASE("decode_text: std::vector<bool>, whose elements have no address, both 
     CHECK(refused.errors()[0].path == "/on/1");
     CHECK(refused.errors()[3].path == "/on/4");
     CHECK(refused.errors()[3].message == "/on/4: must be a boolean, got an array");
+}
+
+TEST_CASE("decode_text: numbers into every number type, at and past each bound, the same both ways", "[decode_text]") {
+    const std::vector<std::pair<std::string, std::string>> members = {
+        {"i64", "1"}, {"u64", "1"}, {"u8", "1"}, {"i32", "1"}, {"f", "1"}, {"d", "1"}, {"bounded", "1"}, {"far_minimum", "1"},
+        {"far_maximum", "1"}, {"quantity", "1"}, {"maybe", "1"}, {"hidden", "1"}, {"list", "[1]"}, {"flag", "true"}};
+    const char* values[] = {"0", "-0", "-0.0", "0.0", "1", "-1", "1.0", "1.5", "-1.5", "1e2", "1E-2", "2.5e+1", "255", "256", "-129",
+                            "4.9999999", "5", "5.0000001", "5.0", "-5", "-5.0000001", "1000", "1001", "1000.5", "0.5",
+                            "2147483647", "2147483648", "-2147483648", "-2147483649", "9007199254740992", "9007199254740993",
+                            "9007199254740994", "-9007199254740993", "-9007199254740994", "9223372036854775807",
+                            "9223372036854775808", "-9223372036854775808", "-9223372036854775809", "18446744073709551615",
+                            "18446744073709551616", "3.4028235e38", "3.5e38", "-3.5e38", "1e400", "-1e400", "5e-324", "1e-400",
+                            "123456789012345678901234567890", "0.1", "true", "null", "\"1\"", "[1]", "{}"};
+    std::size_t n = 0;
+    for (std::size_t m = 0; m < members.size(); ++m) {
+        for (const char* value : values) {
+            std::string text = "{";
+            for (std::size_t k = 0; k < members.size(); ++k) {
+                if (k) text += ',';
+                const bool here = k == m;
+                const bool in_list = here && members[k].first == "list";
+                text += '"' + members[k].first + "\":" + (in_list ? "[2," + std::string(value) + "]" : here ? std::string(value) : members[k].second);
+            }
+            text += '}';
+            dt::same_answer<dt::numbers>(text);
+            ++n;
+        }
+    }
+    CHECK(n == members.size() * std::size(values));
+    // A valid text of the usual numbers is read in one pass, each stored as it came.
+    auto ok = warden::decode_text<dt::numbers>(R"({"i64":-7,"u64":7,"u8":255,"i32":-2147483648,"f":0.5,"d":-2.25,"bounded":-5,)"
+                                               R"("far_minimum":-9.0e15,"far_maximum":9007199254740993,"quantity":1000,"maybe":null,)"
+                                               R"("hidden":3,"list":[1,2.5,-0.0],"flag":false})");
+    REQUIRE(ok);
+    CHECK(ok->i64 == -7);
+    CHECK(ok->u8 == 255);
+    CHECK(ok->i32 == -2147483648);
+    CHECK(*ok->bounded == -5.0);
+    CHECK(*ok->far_maximum == 9007199254740993LL);
+    CHECK(*ok->quantity == 1000);
+    CHECK(!ok->maybe);
+    CHECK(ok->list == std::vector<double>{1, 2.5, -0.0});
+    CHECK(std::signbit(ok->list[2]));
 }

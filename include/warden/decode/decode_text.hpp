@@ -54,9 +54,17 @@ public:
         reader_.string(s);
         return checked();
     }
-    bool on_int64(std::int64_t i, string_view, error_code&) { return scalar(boost::json::value(i)); }
+    bool on_int64(std::int64_t i, string_view, error_code&) {
+        if (skip_) return skipped();
+        reader_.integer(i);
+        return checked();
+    }
     bool on_uint64(std::uint64_t u, string_view, error_code&) { return scalar(boost::json::value(u)); }
-    bool on_double(double d, string_view, error_code&) { return scalar(boost::json::value(d)); }
+    bool on_double(double d, string_view, error_code&) {
+        if (skip_) return skipped();
+        reader_.number(d);
+        return checked();
+    }
     bool on_bool(bool b, error_code&) { return scalar(boost::json::value(b)); }
     bool on_null(error_code&) { return scalar(boost::json::value(nullptr)); }
 

@@ -20,6 +20,8 @@
 
 #include <array>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 #include <limits>
 #include <string>
 #include <string_view>
@@ -102,10 +104,35 @@ void decode_number(const boost::json::value& v, T& out, decode_context& ctx) {
     out = static_cast<T>(d);
 }
 
+// Whether a[0..n) and b[0..n) hold the same bytes. Names are short: two loads from each end,
+// which overlap, compare up to 16 bytes without a call to memcmp.
+inline bool same_bytes(const char* a, const char* b, std::size_t n) noexcept {
+    if (n >= 8) {
+        if (n > 16) return std::memcmp(a, b, n) == 0;
+        std::uint64_t a0, a1, b0, b1;
+        std::memcpy(&a0, a, 8);
+        std::memcpy(&a1, a + n - 8, 8);
+        std::memcpy(&b0, b, 8);
+        std::memcpy(&b1, b + n - 8, 8);
+        return ((a0 ^ b0) | (a1 ^ b1)) == 0;
+    }
+    if (n >= 4) {
+        std::uint32_t a0, a1, b0, b1;
+        std::memcpy(&a0, a, 4);
+        std::memcpy(&a1, a + n - 4, 4);
+        std::memcpy(&b0, b, 4);
+        std::memcpy(&b1, b + n - 4, 4);
+        return ((a0 ^ b0) | (a1 ^ b1)) == 0;
+    }
+    for (std::size_t i = 0; i < n; ++i)
+        if (a[i] != b[i]) return false;
+    return true;
+}
+
 // The index of `name` in names[0..n), or n.
 inline std::size_t find_name(const std::string_view* names, std::size_t n, std::string_view name) noexcept {
     for (std::size_t i = 0; i < n; ++i)
-        if (names[i] == name) return i;
+        if (names[i].size() == name.size() && same_bytes(names[i].data(), name.data(), name.size())) return i;
     return n;
 }
 
@@ -293,6 +320,69 @@ void decode_field(const boost::json::value& v, field<F, Rules...>& out, decode_c
     if constexpr (rule_count<4, Rules...> + rule_count<5, Rules...> != 0)
         if (!check_bounds_first(v, ctx, number_bounds_of<F, Rules...>)) return;
     decode_value(v, out.value, ctx);
+}
+
+// The usual number from text, stored without a JSON value around it: true when `i` (or `d`) is
+// good for T, the field's bounds included, and is stored. False decides nothing: decode_value
+// then gives the answer, errors and all, as it always has. Only types that read numbers call them.
+template<class T> bool take_int64(T& out, std::int64_t i);
+template<class T> bool take_double(T& out, double d);
+
+// A bound the double compares with exactly: every integer up to 2^53 is one.
+constexpr bool exact_in_double(long long b) noexcept { return b >= -(1LL << 53) && b <= (1LL << 53); }
+
+template<class F, class... Rules>
+bool take_field_int64(field<F, Rules...>& f, std::int64_t i) {
+    constexpr number_bounds b = number_bounds_of<F, Rules...>;
+    if constexpr (b.has_minimum) if (i < b.minimum) return false;
+    if constexpr (b.has_maximum) if (i > b.maximum) return false;
+    return take_int64(f.value, i);
+}
+template<class F, class... Rules>
+bool take_field_double(field<F, Rules...>& f, double d) {
+    constexpr number_bounds b = number_bounds_of<F, Rules...>;
+    if constexpr (b.has_minimum) {
+        if constexpr (!exact_in_double(b.minimum)) return false;
+        if (!(d >= static_cast<double>(b.minimum))) return false;
+    }
+    if constexpr (b.has_maximum) {
+        if constexpr (!exact_in_double(b.maximum)) return false;
+        if (!(d <= static_cast<double>(b.maximum))) return false;
+    }
+    return take_double(f.value, d);
+}
+
+template<class T>
+bool take_int64(T& out, std::int64_t i) {
+    if constexpr (field_like<T>) {
+        return take_field_int64(static_cast<typename T::warden_field_base&>(out), i);
+    } else if constexpr (is_optional<T>::value) {
+        return take_int64(out.emplace(), i);
+    } else if constexpr (is_json_integer<T>) {
+        if (!std::in_range<T>(i)) return false;
+        out = static_cast<T>(i);
+        return true;
+    } else if constexpr (std::is_same_v<T, double>) {
+        out = static_cast<double>(i);
+        return true;
+    } else {
+        return false; // float, booleans, secrets: decode_value
+    }
+}
+
+template<class T>
+bool take_double(T& out, double d) {
+    if constexpr (field_like<T>) {
+        return take_field_double(static_cast<typename T::warden_field_base&>(out), d);
+    } else if constexpr (is_optional<T>::value) {
+        return take_double(out.emplace(), d);
+    } else if constexpr (std::is_same_v<T, double>) {
+        if (!std::isfinite(d)) return false;
+        out = d;
+        return true;
+    } else {
+        return false; // an integer type given a double, float, booleans, secrets: decode_value
+    }
 }
 
 // A number, boolean or null into a number or boolean type (in a field, a secret or an optional),

@@ -15,6 +15,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -442,20 +443,28 @@ public:
             // ASCII text has one code point per byte; other text takes the automaton.
             const std::size_t n = text.size();
             if (n < fixed_.size()) return false; // never more code points than bytes
-            bool fits = n == fixed_.size(), ascii = true;
-            for (std::size_t i = 0; i < n; ++i) {
-                auto byte = static_cast<unsigned char>(text[i]);
-                if (byte >= 0x80) {
-                    ascii = false;
-                    break;
+            if (is_ascii(text)) {
+                if (n != fixed_.size()) return false;
+                for (std::size_t i = 0; i < n; ++i) {
+                    const auto byte = static_cast<unsigned char>(text[i]);
+                    if (!(fixed_[i][byte >> 6] >> (byte & 63) & 1)) return false;
                 }
-                // Everything before is ASCII, so this byte is code point i: a class that refuses
-                // it refuses the text.
-                if (fits && !(fixed_[i][byte >> 6] >> (byte & 63) & 1)) return false;
+                return true;
             }
-            if (ascii) return fits;
         }
         return small_ ? search_small(text) : search_large(text);
+    }
+
+    static bool is_ascii(std::string_view text) noexcept {
+        std::uint64_t high = 0;
+        std::size_t i = 0;
+        for (; i + 8 <= text.size(); i += 8) {
+            std::uint64_t w;
+            std::memcpy(&w, text.data() + i, 8);
+            high |= w;
+        }
+        for (; i < text.size(); ++i) high |= static_cast<unsigned char>(text[i]);
+        return (high & 0x8080808080808080ull) == 0;
     }
 
     // Whether search() can take the fixed-shape path; for tests.

@@ -33,6 +33,10 @@ struct value_ops {
     void (*string)(void* target, std::string_view s, decode_context& ctx);
     // An object or array begins. False when T takes no such thing; nothing is recorded then.
     bool (*begin)(void* target, reader_frame& frame, bool array);
+    // A number from text, without a JSON value: true when it was good and is stored; false
+    // leaves it to scalar. Null where T reads no numbers.
+    bool (*int64)(void* target, std::int64_t i, decode_context& ctx) = nullptr;
+    bool (*number)(void* target, double d, decode_context& ctx) = nullptr;
 };
 
 // What a container's events do.
@@ -335,7 +339,14 @@ struct typed_value {
             return false; // a leaf
         }
     }
-    static constexpr value_ops ops{&scalar, &string, &begin};
+    // The usual number, stored directly (take_int64, take_double); anything else, scalar's way.
+    static bool int64(void* t, std::int64_t i, decode_context&) { return take_int64(*static_cast<T*>(t), i); }
+    static bool number(void* t, double d, decode_context&) { return take_double(*static_cast<T*>(t), d); }
+    static constexpr bool reads_numbers = [] {
+        constexpr std::string_view kind = expected_kind<T>();
+        return (kind == "an integer" || kind == "a number") && !secret_like<T>;
+    }();
+    static constexpr value_ops ops{&scalar, &string, &begin, reads_numbers ? &int64 : nullptr, reads_numbers ? &number : nullptr};
 };
 
 // Reads the events of one value into the object `root` describes, listing errors in `ctx`
@@ -405,6 +416,17 @@ public:
         next_slot();
         path_depth_ = depth_;
         ops_->scalar(target_, v, ctx_);
+    }
+    // Numbers from text: stored directly where the type takes them as they are, else as scalar.
+    void integer(std::int64_t i) {
+        next_slot();
+        path_depth_ = depth_;
+        if (!ops_->int64 || !ops_->int64(target_, i, ctx_)) ops_->scalar(target_, boost::json::value(i), ctx_);
+    }
+    void number(double d) {
+        next_slot();
+        path_depth_ = depth_;
+        if (!ops_->number || !ops_->number(target_, d, ctx_)) ops_->scalar(target_, boost::json::value(d), ctx_);
     }
 
 private:
