@@ -346,7 +346,16 @@ struct typed_value {
         constexpr std::string_view kind = expected_kind<T>();
         return (kind == "an integer" || kind == "a number") && !secret_like<T>;
     }();
-    static constexpr value_ops ops{&scalar, &string, &begin, reads_numbers ? &int64 : nullptr, reads_numbers ? &number : nullptr};
+    // Only the types that read numbers instantiate them.
+    static constexpr auto int64_entry() {
+        if constexpr (reads_numbers) return &int64;
+        else return static_cast<decltype(&int64)>(nullptr);
+    }
+    static constexpr auto number_entry() {
+        if constexpr (reads_numbers) return &number;
+        else return static_cast<decltype(&number)>(nullptr);
+    }
+    static constexpr value_ops ops{&scalar, &string, &begin, int64_entry(), number_entry()};
 };
 
 // Reads the events of one value into the object `root` describes, listing errors in `ctx`
