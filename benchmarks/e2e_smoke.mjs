@@ -4,7 +4,7 @@
 // checks that every run completes and passes its own check (no error; every invalid call
 // rejected); it asserts no timing.
 //
-//   node benchmarks/e2e_smoke.mjs --kit DIR --server PATH/bench_server
+//   node benchmarks/e2e_smoke.mjs --kit DIR --server PATH/bench_server [--floor PATH/http_floor]
 // Exits 77 (skipped) when the kit is not there.
 
 import { spawnSync } from 'node:child_process';
@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 
-const { values: args } = parseArgs({ options: { kit: { type: 'string' }, server: { type: 'string' } } });
+const { values: args } = parseArgs({ options: { kit: { type: 'string' }, server: { type: 'string' }, floor: { type: 'string' } } });
 const load = args.kit && path.join(args.kit, 'load.mjs');
 if (!load || !existsSync(load)) {
     console.error(`e2e_smoke: no load driver at ${load}: skipped`);
@@ -28,9 +28,12 @@ const freePort = () => new Promise((resolve, reject) => {
 const dir = mkdtempSync(path.join(tmpdir(), 'warden-e2e-smoke-'));
 let failed = 0;
 try {
-    for (const pipeline of ['minimal', 'full']) {
+    for (const pipeline of ['minimal', 'full', ...(args.floor ? ['floor'] : [])]) {
         const server = [args.server, '--pipeline', pipeline, '--trace', path.join(dir, 'trace.jsonl')];
-        const runs = [
+        // --floor: the null server benchmarks/run measures beside warden (http_floor.cpp), valid calls over HTTP.
+        const runs = pipeline === 'floor' ? [
+            ['--url', 'http://127.0.0.1:{port}/mcp', '--n', '100', '--depth', '16', '--http-client', 'node', '--', args.floor, '{port}'],
+        ] : [
             ['--n', '300', '--depth', '8', '--', ...server, '--stdio'],
             ['--n', '100', '--depth', '8', '--invalid', '--', ...server, '--stdio'],
             ['--url', 'http://127.0.0.1:{port}/mcp', '--n', '100', '--depth', '4', '--http-client', 'node', '--', ...server, '--http', '127.0.0.1:{port}'],
