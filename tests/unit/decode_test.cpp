@@ -277,3 +277,27 @@ TEST_CASE("echoed strings are cut short", "[decode]") {
     REQUIRE(!r);
     CHECK(r.errors()[0].message.size() < 120);
 }
+
+TEST_CASE("member names are compared byte for byte at every length, as memcmp compares them", "[decode]") {
+    // same_bytes reads words from both ends for names up to 16 bytes: every length, and a
+    // difference at every position, against memcmp.
+    std::size_t checked = 0;
+    for (std::size_t n = 0; n <= 40; ++n) {
+        std::string a(n, 'k'), b(n, 'k');
+        for (std::size_t i = 0; i < n; ++i) a[i] = b[i] = static_cast<char>('a' + (i * 7) % 26);
+        CHECK(warden::detail::same_bytes(a.data(), b.data(), n));
+        for (std::size_t at = 0; at < n; ++at) {
+            std::string c = b;
+            c[at] ^= 0x20;
+            INFO("length " << n << ", difference at " << at);
+            CHECK(!warden::detail::same_bytes(a.data(), c.data(), n));
+            ++checked;
+        }
+    }
+    CHECK(checked == 40 * 41 / 2);
+    // Through the lookup: names of one length differ only in their middle byte.
+    const std::string_view names[] = {"abcdefghij", "abcdeXghij", "abcdeYghij"};
+    CHECK(warden::detail::find_name(names, 3, "abcdeYghij") == 2);
+    CHECK(warden::detail::find_name(names, 3, "abcdeZghij") == 3);
+    CHECK(warden::detail::find_name(names, 3, "abcdeXghi") == 3);
+}

@@ -104,26 +104,23 @@ void decode_number(const boost::json::value& v, T& out, decode_context& ctx) {
     out = static_cast<T>(d);
 }
 
-// Whether a[0..n) and b[0..n) hold the same bytes. Names are short: two loads from each end,
-// which overlap, compare up to 16 bytes without a call to memcmp.
+// For sizeof(Word) <= n <= 2 * sizeof(Word): one word from each end of a and b, which overlap.
+template<class Word>
+bool same_ends(const char* a, const char* b, std::size_t n) noexcept {
+    Word a0, a1, b0, b1;
+    std::memcpy(&a0, a, sizeof(Word));
+    std::memcpy(&a1, a + n - sizeof(Word), sizeof(Word));
+    std::memcpy(&b0, b, sizeof(Word));
+    std::memcpy(&b1, b + n - sizeof(Word), sizeof(Word));
+    return ((a0 ^ b0) | (a1 ^ b1)) == 0;
+}
+
+// Whether a[0..n) and b[0..n) hold the same bytes. Names are short: up to 16 bytes are compared
+// with two loads from each end, without a call to memcmp.
 inline bool same_bytes(const char* a, const char* b, std::size_t n) noexcept {
-    if (n >= 8) {
-        if (n > 16) return std::memcmp(a, b, n) == 0;
-        std::uint64_t a0, a1, b0, b1;
-        std::memcpy(&a0, a, 8);
-        std::memcpy(&a1, a + n - 8, 8);
-        std::memcpy(&b0, b, 8);
-        std::memcpy(&b1, b + n - 8, 8);
-        return ((a0 ^ b0) | (a1 ^ b1)) == 0;
-    }
-    if (n >= 4) {
-        std::uint32_t a0, a1, b0, b1;
-        std::memcpy(&a0, a, 4);
-        std::memcpy(&a1, a + n - 4, 4);
-        std::memcpy(&b0, b, 4);
-        std::memcpy(&b1, b + n - 4, 4);
-        return ((a0 ^ b0) | (a1 ^ b1)) == 0;
-    }
+    if (n > 16) return std::memcmp(a, b, n) == 0;
+    if (n >= 8) return same_ends<std::uint64_t>(a, b, n);
+    if (n >= 4) return same_ends<std::uint32_t>(a, b, n);
     for (std::size_t i = 0; i < n; ++i)
         if (a[i] != b[i]) return false;
     return true;
