@@ -164,8 +164,8 @@ export function endToEnd({ dir, idle, compile, docsDir, chartsDir = 'benchmarks'
                     `else, spent ${f1(fl.cpu)} µs per call at http(node) d16, against warden's ${f1(get('minimal', 'http(node) d16', 'cpu'))} ` +
                     `(minimal) and ${f1(get('full', 'http(node) d16', 'cpu'))} (full); warden also wakes one thread per ` +
                     'connection for each request, where the null server serves every connection from one.';
-            text += ' The TypeScript server\'s own figure moves from run to run by a fifth or more (three runs on one day ' +
-                'of this code, the published one included, put it at 57.0, 38.5 and 40.0 µs at stdio d32), and the full pipeline sits near its line. ' +
+            text += ' The TypeScript server\'s own figure moves from run to run by a fifth or more (three runs on ' +
+                '2026-11-27, this one included, put it at 57.0, 38.5 and 40.0 µs at stdio d32), and the full pipeline sits near its line. ' +
                 'By hand (`perf stat` on `bench_server --stdio`, depth 32, 100,000 calls, three alternating runs on ' +
                 'the code of this run): minimal 2.0-2.1 µs of user and 1.0-1.5 of system time per call, full 4.6-5.1 and ' +
                 '2.3-3.0; where the full pipeline\'s extra goes is the next point.';
