@@ -34,7 +34,11 @@ struct connection {
 // The text of `"name":` 's value in a compact JSON body: a string with its quotes, or a number.
 // The driver writes no spaces and no escapes in these members.
 std::string_view member(std::string_view body, std::string_view name) {
-    std::string key = "\"" + std::string(name) + "\":";
+    std::string key;
+    key.reserve(name.size() + 3);
+    key += '"';
+    key += name;
+    key += "\":";
     const auto at = body.find(key);
     if (at == std::string_view::npos) return {};
     const auto from = at + key.size();
