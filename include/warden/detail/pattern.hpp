@@ -455,6 +455,11 @@ public:
         return small_ ? search_small(text) : search_large(text);
     }
 
+    // Whether search() can take the fixed-shape path; for tests.
+    bool fixed_shape_path() const { return is_fixed_; }
+
+private:
+    // No byte past ASCII: the high bits of every byte, or-ed eight at a time.
     static bool is_ascii(std::string_view text) noexcept {
         std::uint64_t high = 0;
         std::size_t i = 0;
@@ -467,10 +472,6 @@ public:
         return (high & 0x8080808080808080ull) == 0;
     }
 
-    // Whether search() can take the fixed-shape path; for tests.
-    bool fixed_shape_path() const { return is_fixed_; }
-
-private:
     // Patterns such as ^[A-Z]{3}-[0-9]{4}$: anchored at both ends, made of single characters and
     // classes repeated a fixed number of times. On ASCII text they match exactly when the length
     // agrees and each byte is in its position's class, which search() checks without the

@@ -903,7 +903,6 @@ private:
         }
     }
 
-
     server_options options_;
     mutable rate_limiter limiter_;
     mutable detail::deadline_timer timer_;
