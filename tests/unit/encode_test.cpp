@@ -150,4 +150,20 @@ TEST_CASE("append_json_string escapes what needs it, wherever it falls", "[encod
             REQUIRE(boost::json::parse(out.substr(1)).as_string() == s);
             CHECK(out.size() == 3 + n * (piece == "\x01" ? 6 : piece == "\"" ? 2 : 8));
         }
+    // Sixteen bytes at a time, then eight, then one: one byte at every place of strings of every
+    // length up to 70, with plain text (some of it past ASCII) all around. Bytes past ASCII, a
+    // space and DEL are written as they are; the others each take their escape.
+    const std::vector<std::pair<char, std::string>> bytes = {
+        {'"', "\\\""}, {'\\', "\\\\"}, {'\n', "\\n"}, {'\x01', "\\u0001"}, {'\x1f', "\\u001f"},
+        {' ', " "},    {'\x7f', "\x7f"},   {'\x80', "\x80"}, {'\xff', "\xff"}};
+    for (std::size_t n = 1; n <= 70; ++n)
+        for (std::size_t at = 0; at < n; ++at)
+            for (const auto& [byte, written] : bytes) {
+                std::string s;
+                for (std::size_t i = 0; i < n; ++i) s += i % 3 ? 'a' : '\xc3';
+                s[at] = byte;
+                std::string out = "x";
+                warden::detail::append_json_string(out, s);
+                REQUIRE(out == "x\"" + s.substr(0, at) + written + s.substr(at + 1) + "\"");
+            }
 }

@@ -15,6 +15,10 @@
 #include <string>
 #include <string_view>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace warden::detail {
 
 using namespace std::string_view_literals; // "..."sv: appended without a strlen
@@ -42,8 +46,19 @@ inline void give_back_room(std::string& s, std::size_t kept = kept_buffer_room) 
 // One byte of a JSON string that must be escaped: a control character, '"' or '\\'.
 constexpr bool must_escape(unsigned char c) noexcept { return c < 0x20 || c == '"' || c == '\\'; }
 
-// The first byte from p on that a JSON string must escape, or `end`: eight at a time.
+// The first byte from p on that a JSON string must escape, or `end`: sixteen at a time where
+// SSE2 is there (every x86-64), eight at a time otherwise.
 inline const char* next_escape(const char* p, const char* end) noexcept {
+#if defined(__SSE2__)
+    const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\'), control = _mm_set1_epi8(0x1f);
+    for (; end - p >= 16; p += 16) {
+        const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+        // Unsigned: the bytes the minimum leaves alone are 0x1f or less (past ASCII is no escape).
+        const __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)),
+                                         _mm_cmpeq_epi8(_mm_min_epu8(v, control), v));
+        if (const int mask = _mm_movemask_epi8(hit)) return p + std::countr_zero(static_cast<unsigned>(mask));
+    }
+#endif
     for (; end - p >= 8; p += 8) {
         std::uint64_t w;
         std::memcpy(&w, p, 8);

@@ -23,6 +23,7 @@
 
 #include <boost/json/parse.hpp>
 
+#include <charconv>
 #include <chrono>
 #include <functional>
 #include <map>
@@ -80,8 +81,13 @@ std::optional<std::string> key_field(const Input& in) {
 
 // Keys belong to a tenant and a tool: lengths first, so no two scopes can spell the same key.
 inline std::string scoped_key(std::string_view tenant, std::string_view tool, std::string_view key) {
-    std::string s = std::to_string(tenant.size()) + ':';
-    s.append(tenant).append(std::to_string(tool.size())).append(":").append(tool).append(key);
+    char lengths[2][24];
+    const auto tenant_digits = std::to_chars(lengths[0], lengths[0] + 24, tenant.size()).ptr;
+    const auto tool_digits = std::to_chars(lengths[1], lengths[1] + 24, tool.size()).ptr;
+    std::string s;
+    s.reserve(static_cast<std::size_t>(tenant_digits - lengths[0] + tool_digits - lengths[1]) + 2 + tenant.size() + tool.size() + key.size());
+    s.append(lengths[0], tenant_digits).append(1, ':').append(tenant);
+    s.append(lengths[1], tool_digits).append(1, ':').append(tool).append(key);
     return s;
 }
 

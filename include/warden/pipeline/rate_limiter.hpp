@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <initializer_list>
 #include <mutex>
 #include <string>
@@ -85,15 +86,28 @@ private:
     };
 
     // Lengths first: no choice of names can make two keys collide.
+    // Written through a pointer into room the buffer keeps from call to call.
     static std::string_view join(std::string& k, char kind, std::string_view tenant, std::string_view user, std::string_view tool) {
-        char digits[24];
-        k.assign(1, kind);
-        for (auto part : {tenant, user}) {
-            auto [end, ec] = std::to_chars(digits, digits + sizeof digits, part.size());
-            k.append(digits, end).append(1, ':').append(part);
-        }
-        k.append(tool);
-        return k;
+        char digits[2][24];
+        const char* ends[2] = {std::to_chars(digits[0], digits[0] + 24, tenant.size()).ptr,
+                               std::to_chars(digits[1], digits[1] + 24, user.size()).ptr};
+        const std::size_t size = 1 + static_cast<std::size_t>(ends[0] - digits[0]) + 1 + tenant.size() +
+                                 static_cast<std::size_t>(ends[1] - digits[1]) + 1 + user.size() + tool.size();
+        if (k.size() < size) k.resize(size);
+        char* w = k.data();
+        *w++ = kind;
+        auto put = [&w](const char* p, std::size_t n) {
+            if (n) std::memcpy(w, p, n); // an empty view may have no data at all
+            w += n;
+        };
+        put(digits[0], static_cast<std::size_t>(ends[0] - digits[0]));
+        *w++ = ':';
+        put(tenant.data(), tenant.size());
+        put(digits[1], static_cast<std::size_t>(ends[1] - digits[1]));
+        *w++ = ':';
+        put(user.data(), user.size());
+        put(tool.data(), tool.size());
+        return std::string_view(k.data(), size);
     }
 
     // Looked up by the views the keys are written into, without a string made for the lookup.

@@ -29,6 +29,10 @@ struct stage_decision {
     std::string stage;
     std::string decision;
     std::string detail{};
+
+    stage_decision() = default;
+    // Made from views, in place: a record holds several per call.
+    stage_decision(std::string_view s, std::string_view d, std::string_view why = {}) : stage(s), decision(d), detail(why) {}
 };
 
 // One upstream call made through ctx.upstream().
@@ -59,9 +63,9 @@ struct trace_record {
     // calls may be made from other threads; add_upstream takes one.)
     void decide(std::string_view stage, std::string_view decision, std::string_view detail = {}) {
         if (!enabled) return;
-        // Made from the views (most are short, and fit in the strings themselves): assigning
-        // each to a string made empty first cost twice as much.
-        stages.push_back({std::string(stage), std::string(decision), std::string(detail)});
+        // Made from the views in the vector's room (most are short, and fit in the strings
+        // themselves): a temporary moved in copies each string twice.
+        stages.emplace_back(stage, decision, detail);
     }
     void add_upstream(upstream_record r) {
         if (!enabled) return;
