@@ -954,3 +954,81 @@ TEST_CASE("pipeline: a stage that serves a call of its own does not change the o
     CHECK(again.at("_meta").at("warden/replayed") == true);
     CHECK(runs == 2); // the outer call did not run again
 }
+
+// The server reuses each thread's trace records: a record must come back as a new one would be,
+// and a call served inside another (here by a stage) must get a record of its own.
+TEST_CASE("trace records are reused clean, and a call inside another keeps its own", "[pipeline]") {
+    const warden::trace_record fresh;
+    {
+        warden::detail::reused_trace used;
+        auto& t = *used;
+        t.trace_id = "0123456789abcdef0123456789abcdef";
+        t.started = std::chrono::system_clock::time_point(std::chrono::milliseconds(1764115200123));
+        t.tool = "tool";
+        t.user = "user";
+        t.tenant = "tenant";
+        t.arguments_json = R"({"a":1})";
+        t.stages = {{"decode", "allow"}, {"authorize", "deny", "why"}};
+        t.upstream = {{"crm", std::chrono::microseconds(12), 2, "timeout"}};
+        t.outcome = "forbidden";
+        t.replayed = true;
+        t.duration = std::chrono::microseconds(98765);
+        t.result_bytes = 123;
+        t.enabled = false;
+    }
+    {
+        warden::detail::reused_trace again;
+        CHECK(warden::to_json(*again) == warden::to_json(fresh));
+        CHECK((*again).enabled);
+        CHECK((*again).stages.capacity() >= 2); // the room stays
+        warden::detail::reused_trace inner;
+        CHECK(&*inner != &*again);
+    }
+
+    struct nesting : warden::stage {
+        const warden::server* srv = nullptr;
+        warden::session* inner = nullptr;
+        std::string_view name() const override { return "nesting"; }
+        std::optional<warden::rejection> check(warden::call_info& call) override {
+            if (call.arguments().at("ticketId") == "T-1")
+                CHECK(code_of(pl::call(*srv, *inner, "add_note", R"({"ticketId":"T-2","note":"inner","apiToken":"zzz"})")) == "ok");
+            return std::nullopt;
+        }
+    };
+    auto stage = std::make_shared<nesting>();
+    auto sink = std::make_shared<warden::memory_sink>();
+    std::atomic<int> runs{0};
+    warden::server srv({.pipeline = {.sinks = {sink}, .stages = {stage}}});
+    srv.add(pl::add_note{&runs});
+    warden::session outer({"ann", "acme", {"notes"}}), inner({"bob", "acme", {"notes"}});
+    initialize(srv, outer, false);
+    initialize(srv, inner, false);
+    stage->srv = &srv;
+    stage->inner = &inner;
+    CHECK(code_of(pl::call(srv, outer, "add_note", R"({"ticketId":"T-1","note":"outer","apiToken":"a"})")) == "ok");
+    auto records = sink->records();
+    REQUIRE(records.size() == 2); // the inner call ends first
+    CHECK(records[0].user == "bob");
+    CHECK(boost::json::parse(records[0].arguments_json).at("note") == "inner");
+    CHECK(records[1].user == "ann");
+    CHECK(boost::json::parse(records[1].arguments_json).at("note") == "outer");
+    CHECK(stage_names(records[1]) == std::vector<std::string>{"decode:allow", "validate:allow", "authorize:allow", "nesting:allow",
+                                                              "rate_limit:allow", "idempotency:miss", "sanitize:allow"});
+    CHECK(records[0].trace_id != records[1].trace_id);
+}
+
+TEST_CASE("a trace's start time is the wall-clock time of the call's steady start", "[pipeline]") {
+    using namespace std::chrono;
+    const auto steady = steady_clock::now();
+    const auto wall = system_clock::now();
+    const auto mapped = warden::detail::wall_time_of(steady);
+    CHECK(mapped - wall < milliseconds(50));
+    CHECK(wall - mapped < milliseconds(50));
+    // One difference between the two clocks within the second: steady intervals stay as they are.
+    CHECK(warden::detail::wall_time_of(steady + milliseconds(10)) - warden::detail::wall_time_of(steady) == milliseconds(10));
+    // Read again when a second has passed; a time before the reading maps with it too.
+    const auto later = steady + seconds(5);
+    CHECK(warden::detail::wall_time_of(later) - mapped > seconds(4));
+    CHECK(warden::detail::wall_time_of(steady) - mapped < milliseconds(50));
+    CHECK(mapped - warden::detail::wall_time_of(steady) < milliseconds(50));
+}

@@ -25,6 +25,7 @@
 
 #include <charconv>
 #include <chrono>
+#include <cstring>
 #include <functional>
 #include <map>
 #include <memory>
@@ -80,16 +81,43 @@ std::optional<std::string> key_field(const Input& in) {
 }
 
 // Keys belong to a tenant and a tool: lengths first, so no two scopes can spell the same key.
-inline std::string scoped_key(std::string_view tenant, std::string_view tool, std::string_view key) {
-    char lengths[2][24];
-    const auto tenant_digits = std::to_chars(lengths[0], lengths[0] + 24, tenant.size()).ptr;
-    const auto tool_digits = std::to_chars(lengths[1], lengths[1] + 24, tool.size()).ptr;
-    std::string s;
-    s.reserve(static_cast<std::size_t>(tenant_digits - lengths[0] + tool_digits - lengths[1]) + 2 + tenant.size() + tool.size() + key.size());
-    s.append(lengths[0], tenant_digits).append(1, ':').append(tenant);
-    s.append(lengths[1], tool_digits).append(1, ':').append(tool).append(key);
-    return s;
-}
+// Written on the stack when it fits; a key derived from a long input goes to the heap.
+class scoped_key {
+public:
+    scoped_key(std::string_view tenant, std::string_view tool, std::string_view key) {
+        char digits[2][24];
+        const char* ends[2] = {std::to_chars(digits[0], digits[0] + 24, tenant.size()).ptr,
+                               std::to_chars(digits[1], digits[1] + 24, tool.size()).ptr};
+        const auto tenant_digits = static_cast<std::size_t>(ends[0] - digits[0]);
+        const auto tool_digits = static_cast<std::size_t>(ends[1] - digits[1]);
+        size_ = tenant_digits + 1 + tenant.size() + tool_digits + 1 + tool.size() + key.size();
+        if (size_ > sizeof room_) heap_.resize(size_);
+        char* const start = size_ > sizeof room_ ? heap_.data() : room_;
+        char* w = start;
+        auto put = [&w](const char* p, std::size_t n) {
+            if (n) std::memcpy(w, p, n); // an empty view may have no data at all
+            w += n;
+        };
+        put(digits[0], tenant_digits);
+        *w++ = ':';
+        put(tenant.data(), tenant.size());
+        put(digits[1], tool_digits);
+        *w++ = ':';
+        put(tool.data(), tool.size());
+        put(key.data(), key.size());
+        data_ = start;
+    }
+    scoped_key(const scoped_key&) = delete;
+    scoped_key& operator=(const scoped_key&) = delete;
+
+    std::string_view view() const noexcept { return {data_, size_}; }
+
+private:
+    char room_[192];
+    std::string heap_;
+    const char* data_;
+    std::size_t size_;
+};
 
 } // namespace detail
 
@@ -180,7 +208,13 @@ inline constexpr typed_steps steps_of = make_steps<Tool>();
 // Writes the input's JSON text into `into` at its exact size (one allocation, not one per
 // doubling): first into a buffer of the calling thread whose room the next call reuses. Only our
 // own code runs between the write and the copy, so no other call on this thread can reach it.
+// A string with room of its own (a reused trace record's) is written straight into.
 inline void write_input_copy(const typed_steps& steps, const void* in, std::string& into, bool reveal) {
+    if (into.capacity() > 64) {
+        into.clear();
+        steps.write_input(in, into, reveal);
+        return;
+    }
     thread_local std::string text;
     text.clear();
     steps.write_input(in, text, reveal);
@@ -319,7 +353,8 @@ inline void run_steps(std::string_view name, const typed_steps& steps, void* too
     }
 
     // idempotency: a retry gets the first result; the same key with other arguments is refused.
-    std::string key;
+    std::optional<scoped_key> scoped;
+    std::string_view key;
     const bool deduplicated = steps.mutating && options.idempotency; // no store: idempotency is off
     if (deduplicated) {
         std::optional<std::string> given;
@@ -335,7 +370,7 @@ inline void run_steps(std::string_view name, const typed_steps& steps, void* too
             }
         if (!given && steps.key_function) given = steps.key_function(tool, in);
         call.details.idempotency_key = given.value_or("");
-        key = scoped_key(caller.tenant, name, call.details.idempotency_key);
+        key = scoped.emplace(caller.tenant, name, call.details.idempotency_key).view();
         // The exact arguments, secrets included: it never leaves the store.
         auto claim = options.idempotency->begin(key, exact(), ctx.deadline());
         switch (claim.kind) {

@@ -517,16 +517,17 @@ private:
         std::stop_callback forward(stop, [&] { call.source.request_stop(); });
         const auto* meta = params.if_contains("_meta");
         const auto* meta_object = meta && meta->is_object() ? &meta->get_object() : nullptr;
-        trace_record trace;
+        const auto started = std::chrono::steady_clock::now();
+        detail::reused_trace record;
+        trace_record& trace = *record;
         trace.enabled = !options_.pipeline.sinks.empty(); // unread, a trace is not written at all
         if (trace.enabled) {
-            trace.trace_id = trace_id_for(meta_object);
-            trace.started = std::chrono::system_clock::now();
+            detail::write_trace_id(trace.trace_id, meta_object);
+            trace.started = detail::wall_time_of(started);
             trace.tool = tool.name;
             trace.user = s.caller().user;
             trace.tenant = s.caller().tenant;
         }
-        const auto started = std::chrono::steady_clock::now();
         const auto deadline = started + tool.timeout;
         detail::deadline_timer::scoped timeout(timer_, deadline, call.source);
         channel reporter(s, progress_token(params));

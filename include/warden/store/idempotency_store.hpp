@@ -10,6 +10,7 @@
 #include <boost/json/object.hpp>
 #include <boost/json/parse.hpp>
 
+#include <algorithm>
 #include <array>
 #include <bit>
 #include <chrono>
@@ -41,12 +42,12 @@ public:
     virtual ~idempotency_store() = default;
     // Claims `key` for a call whose arguments hash to `fingerprint`. While another call holds
     // the key, waits for it until `wait_until`: concurrent duplicates never both run.
-    virtual idempotency_claim begin(const std::string& key, const std::string& fingerprint,
+    virtual idempotency_claim begin(std::string_view key, std::string_view fingerprint,
                                     std::chrono::steady_clock::time_point wait_until) = 0;
     // The claimed call succeeded: keep its result, a JSON object's text, for replays.
-    virtual void finish(const std::string& key, std::string_view result_json) = 0;
+    virtual void finish(std::string_view key, std::string_view result_json) = 0;
     // The claimed call failed: forget the key, so that a retry runs again.
-    virtual void abandon(const std::string& key) = 0;
+    virtual void abandon(std::string_view key) = 0;
 };
 
 // Keeps results in memory for `ttl` after they are stored, and at most `max_results` of them
@@ -68,7 +69,7 @@ public:
     explicit memory_idempotency_store(std::chrono::seconds ttl = std::chrono::hours(24), std::size_t max_results = 100000)
         : ttl_(ttl), max_results_(max_results), keys_(draw_keys()), slots_(16) {}
 
-    idempotency_claim begin(const std::string& given_key, const std::string& fingerprint,
+    idempotency_claim begin(std::string_view given_key, std::string_view fingerprint,
                             std::chrono::steady_clock::time_point wait_until) override {
         const digest key = digest_of(given_key), print = digest_of(fingerprint);
         std::unique_lock lock(mutex_);
@@ -98,7 +99,7 @@ public:
         }
     }
 
-    void finish(const std::string& given_key, std::string_view result_json) override {
+    void finish(std::string_view given_key, std::string_view result_json) override {
         const digest key = digest_of(given_key);
         std::lock_guard lock(mutex_);
         const std::size_t at = find(key);
@@ -115,7 +116,7 @@ public:
         changed_.notify_all();
     }
 
-    void abandon(const std::string& given_key) override {
+    void abandon(std::string_view given_key) override {
         const digest key = digest_of(given_key);
         std::lock_guard lock(mutex_);
         const std::size_t at = find(key);
@@ -242,6 +243,17 @@ private:
         detail::give_back_room(it.result, kept_room);
         it.result.clear();
         it.generation = 0; // no finished_ record names it until it is stored
+        // What finish() will touch, asked for now: the call runs meanwhile. The room the result
+        // goes to, and, at the bound, the oldest result's slot and entry, which it drops.
+#if defined(__GNUC__)
+        const char* room = it.result.data();
+        for (std::size_t line = 0; line < std::min<std::size_t>(it.result.capacity(), 256); line += 64)
+            __builtin_prefetch(room + line, 1);
+        if (!finished_.empty() && finished_.size() >= max_results_) {
+            __builtin_prefetch(&slots_[home(finished_.front().hash)]);
+            __builtin_prefetch(&entries_[finished_.front().entry]);
+        }
+#endif
     }
 
     // Twice the slots; the entries stay where they are.

@@ -12,9 +12,11 @@
 #include <boost/json/value.hpp>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <cstring>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <random>
@@ -97,15 +99,21 @@ constexpr std::uint64_t hex_digits(std::uint32_t x) noexcept {
     return v + 0x3030303030303030u + letters * ('a' - '0' - 10);
 }
 
-inline std::string random_hex(std::size_t digits) {
+// `digits` random hex digits, written over `s` (in the room it has).
+inline void write_random_hex(std::string& s, std::size_t digits) {
     thread_local std::mt19937_64 gen(std::random_device{}());
-    std::string s(digits, '0');
+    s.resize(digits);
     // Sixteen digits from each draw; their order is no matter, they are random.
     for (std::size_t i = 0; i < digits; i += 16) {
         const std::uint64_t v = gen();
         const std::uint64_t halves[2] = {hex_digits(static_cast<std::uint32_t>(v)), hex_digits(static_cast<std::uint32_t>(v >> 32))};
         std::memcpy(s.data() + i, halves, std::min<std::size_t>(16, digits - i));
     }
+}
+
+inline std::string random_hex(std::size_t digits) {
+    std::string s;
+    write_random_hex(s, digits);
     return s;
 }
 
@@ -141,6 +149,87 @@ inline std::string trace_id_for(const boost::json::object* meta) {
             if (auto id = trace_id_from_traceparent(tp->get_string())) return *id;
     return new_trace_id();
 }
+
+namespace detail {
+
+// The wall-clock time of a steady_clock reading, from the two clocks' difference, read again once
+// a second has passed: a call's trace then costs one clock read less. Should the wall clock be set
+// or slewed meanwhile, traces follow within a second.
+inline std::chrono::system_clock::time_point wall_time_of(std::chrono::steady_clock::time_point t) {
+    using namespace std::chrono;
+    static std::atomic<std::int64_t> offset{0};   // wall minus steady, in ns
+    static std::atomic<std::int64_t> read_at{0};  // the steady time it was read at; 0: never
+    const std::int64_t now = duration_cast<nanoseconds>(t.time_since_epoch()).count();
+    const std::int64_t at = read_at.load(std::memory_order_relaxed);
+    std::int64_t difference;
+    if (at == 0 || now - at > 1'000'000'000) { // a call that began before the last reading uses it too
+        difference = duration_cast<nanoseconds>(system_clock::now().time_since_epoch()).count() -
+                     duration_cast<nanoseconds>(steady_clock::now().time_since_epoch()).count();
+        offset.store(difference, std::memory_order_relaxed);
+        read_at.store(now, std::memory_order_relaxed);
+    } else {
+        difference = offset.load(std::memory_order_relaxed);
+    }
+    return system_clock::time_point(duration_cast<system_clock::duration>(nanoseconds(now + difference)));
+}
+
+// The same, written over `id` (a reused record's, in the room it has).
+inline void write_trace_id(std::string& id, const boost::json::object* meta) {
+    if (meta && meta->contains("traceparent")) id = trace_id_for(meta);
+    else write_random_hex(id, 32);
+}
+
+// A record for one call, reused: each thread keeps the records of its finished calls, whose
+// strings and vectors keep their room, so a call allocates none of them again. A call made
+// while another runs on the same thread (a handler that calls the server) takes a record of its
+// own.
+class reused_trace {
+public:
+    reused_trace() {
+        auto& kept = this_thread();
+        if (kept.empty()) {
+            record_ = std::make_unique<trace_record>();
+            return;
+        }
+        record_ = std::move(kept.back());
+        kept.pop_back();
+        clear(*record_);
+    }
+    ~reused_trace() {
+        auto& kept = this_thread();
+        if (kept.size() < 4) kept.push_back(std::move(record_));
+    }
+    reused_trace(const reused_trace&) = delete;
+    reused_trace& operator=(const reused_trace&) = delete;
+
+    trace_record& operator*() const noexcept { return *record_; }
+
+private:
+    static std::vector<std::unique_ptr<trace_record>>& this_thread() {
+        thread_local std::vector<std::unique_ptr<trace_record>> kept;
+        return kept;
+    }
+    // As made, with the room kept (up to a bound: one large call does not keep it for good).
+    static void clear(trace_record& t) {
+        t.trace_id.clear();
+        t.started = {};
+        t.tool.clear();
+        t.user.clear();
+        t.tenant.clear();
+        t.arguments_json.clear();
+        give_back_room(t.arguments_json);
+        t.stages.clear();
+        t.upstream.clear();
+        t.outcome = "ok";
+        t.replayed = false;
+        t.duration = {};
+        t.result_bytes = 0;
+        t.enabled = true;
+    }
+    std::unique_ptr<trace_record> record_;
+};
+
+} // namespace detail
 
 // The record as one JSON object (the line a JSON-lines sink writes).
 inline boost::json::object to_json(const trace_record& t) {
