@@ -167,3 +167,19 @@ TEST_CASE("append_json_string escapes what needs it, wherever it falls", "[encod
                 REQUIRE(out == "x\"" + s.substr(0, at) + written + s.substr(at + 1) + "\"");
             }
 }
+
+// Request ids (numbers or strings) are written without the serializer; every value reads back as it was.
+TEST_CASE("append_json writes any value, numbers and strings directly", "[encode]") {
+    const std::vector<boost::json::value> values = {
+        0, -1, 42, std::numeric_limits<std::int64_t>::min(), std::numeric_limits<std::int64_t>::max(),
+        std::numeric_limits<std::uint64_t>::max(), "", "id-7", "quote \" backslash \\ nl \n \x01 \xC3\xA9", 1.5, true,
+        nullptr, boost::json::array{1, "two"}, boost::json::object{{"a", 1}}};
+    for (const auto& v : values) {
+        std::string out = "x";
+        warden::detail::append_json(out, v);
+        REQUIRE(out[0] == 'x');
+        const auto back = boost::json::parse(out.substr(1));
+        CHECK(back == v);
+        CHECK(back.kind() == v.kind());
+    }
+}

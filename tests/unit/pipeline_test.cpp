@@ -616,6 +616,17 @@ TEST_CASE("idempotency store: a waiting duplicate gives up at its deadline", "[p
         CHECK(store.begin(key, changed, soon).kind == warden::idempotency_claim::conflict);
         CHECK(store.begin(key, print, soon).kind == warden::idempotency_claim::replay);
     }
+    // A difference at any place conflicts, in whole blocks and in the padded last one.
+    for (std::size_t n = 1; n <= 100; ++n) {
+        const std::string key = "at-" + std::to_string(n), print(n, 'p');
+        REQUIRE(store.begin(key, print, soon).kind == warden::idempotency_claim::fresh);
+        store.finish(key, "{}");
+        for (std::size_t at = 0; at < n; ++at) {
+            std::string changed = print;
+            changed[at] = 'o';
+            REQUIRE(store.begin(key, changed, soon).kind == warden::idempotency_claim::conflict);
+        }
+    }
 }
 
 namespace {
@@ -1031,4 +1042,21 @@ TEST_CASE("a trace's start time is the wall-clock time of the call's steady star
     CHECK(warden::detail::wall_time_of(later) - mapped > seconds(4));
     CHECK(warden::detail::wall_time_of(steady) - mapped < milliseconds(50));
     CHECK(mapped - warden::detail::wall_time_of(steady) < milliseconds(50));
+}
+
+// Keys are written on the stack up to its room, then on the heap: the same text either way.
+TEST_CASE("key_text spells the same key on the stack and past its room", "[pipeline]") {
+    for (std::size_t a = 0; a <= 200; a += 7)
+        for (std::size_t b : {std::size_t{0}, std::size_t{1}, std::size_t{150}, std::size_t{170}}) {
+            const std::string first(a, 'a'), second(b, 'b');
+            warden::detail::key_text k;
+            k.plain("u").counted(first).counted(second).plain("tool");
+            const std::string expected = "u" + std::to_string(a) + ":" + first + std::to_string(b) + ":" + second + "tool";
+            REQUIRE(k.view() == expected);
+        }
+    // Lengths first: parts that run together the same way still make different keys.
+    warden::detail::key_text x, y;
+    x.counted("ab").counted("c");
+    y.counted("a").counted("bc");
+    CHECK(x.view() != y.view());
 }

@@ -157,8 +157,15 @@ void append_json_integer(std::string& out, Integer i) {
     out.append(buf, r.ptr);
 }
 
-// Any JSON value, through Boost.JSON's serializer and a buffer on the stack.
+// Any JSON value, through Boost.JSON's serializer and a buffer on the stack; numbers and strings
+// (a request's id, every call) directly.
 inline void append_json(std::string& out, const boost::json::value& v) {
+    switch (v.kind()) {
+    case boost::json::kind::int64: return append_json_integer(out, v.get_int64());
+    case boost::json::kind::uint64: return append_json_integer(out, v.get_uint64());
+    case boost::json::kind::string: return append_json_string(out, v.get_string());
+    default: break;
+    }
     boost::json::serializer sr;
     sr.reset(&v);
     char buffer[512];

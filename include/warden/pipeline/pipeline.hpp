@@ -11,6 +11,7 @@
 
 #include <warden/decode/decode.hpp>
 #include <warden/detail/decoded_input.hpp>
+#include <warden/detail/key_text.hpp>
 #include <warden/encode/encode.hpp>
 #include <warden/pipeline/approval.hpp>
 #include <warden/pipeline/context.hpp>
@@ -23,9 +24,7 @@
 
 #include <boost/json/parse.hpp>
 
-#include <charconv>
 #include <chrono>
-#include <cstring>
 #include <functional>
 #include <map>
 #include <memory>
@@ -81,43 +80,9 @@ std::optional<std::string> key_field(const Input& in) {
 }
 
 // Keys belong to a tenant and a tool: lengths first, so no two scopes can spell the same key.
-// Written on the stack when it fits; a key derived from a long input goes to the heap.
-class scoped_key {
-public:
-    scoped_key(std::string_view tenant, std::string_view tool, std::string_view key) {
-        char digits[2][24];
-        const char* ends[2] = {std::to_chars(digits[0], digits[0] + 24, tenant.size()).ptr,
-                               std::to_chars(digits[1], digits[1] + 24, tool.size()).ptr};
-        const auto tenant_digits = static_cast<std::size_t>(ends[0] - digits[0]);
-        const auto tool_digits = static_cast<std::size_t>(ends[1] - digits[1]);
-        size_ = tenant_digits + 1 + tenant.size() + tool_digits + 1 + tool.size() + key.size();
-        if (size_ > sizeof room_) heap_.resize(size_);
-        char* const start = size_ > sizeof room_ ? heap_.data() : room_;
-        char* w = start;
-        auto put = [&w](const char* p, std::size_t n) {
-            if (n) std::memcpy(w, p, n); // an empty view may have no data at all
-            w += n;
-        };
-        put(digits[0], tenant_digits);
-        *w++ = ':';
-        put(tenant.data(), tenant.size());
-        put(digits[1], tool_digits);
-        *w++ = ':';
-        put(tool.data(), tool.size());
-        put(key.data(), key.size());
-        data_ = start;
-    }
-    scoped_key(const scoped_key&) = delete;
-    scoped_key& operator=(const scoped_key&) = delete;
-
-    std::string_view view() const noexcept { return {data_, size_}; }
-
-private:
-    char room_[192];
-    std::string heap_;
-    const char* data_;
-    std::size_t size_;
-};
+inline void scope_key(key_text& into, std::string_view tenant, std::string_view tool, std::string_view key) {
+    into.counted(tenant).counted(tool).plain(key);
+}
 
 } // namespace detail
 
@@ -353,7 +318,7 @@ inline void run_steps(std::string_view name, const typed_steps& steps, void* too
     }
 
     // idempotency: a retry gets the first result; the same key with other arguments is refused.
-    std::optional<scoped_key> scoped;
+    key_text scoped;
     std::string_view key;
     const bool deduplicated = steps.mutating && options.idempotency; // no store: idempotency is off
     if (deduplicated) {
@@ -369,8 +334,9 @@ inline void run_steps(std::string_view name, const typed_steps& steps, void* too
                 given = std::string(**checked);
             }
         if (!given && steps.key_function) given = steps.key_function(tool, in);
-        call.details.idempotency_key = given.value_or("");
-        key = scoped.emplace(caller.tenant, name, call.details.idempotency_key).view();
+        call.details.idempotency_key = given ? std::move(*given) : std::string();
+        scope_key(scoped, caller.tenant, name, call.details.idempotency_key);
+        key = scoped.view();
         // The exact arguments, secrets included: it never leaves the store.
         auto claim = options.idempotency->begin(key, exact(), ctx.deadline());
         switch (claim.kind) {

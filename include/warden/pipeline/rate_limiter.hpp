@@ -4,15 +4,13 @@
 // Rate limits per tool: for each caller, for each tenant, and for everyone together. Token
 // buckets: `count` calls at once, refilled at `count` per `per`.
 
+#include <warden/detail/key_text.hpp>
 #include <warden/policy/principal.hpp>
 
 #include <algorithm>
-#include <charconv>
 #include <chrono>
 #include <cmath>
 #include <cstdint>
-#include <cstring>
-#include <initializer_list>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -49,9 +47,9 @@ public:
             std::string_view key;
             const char* scope;
         };
-        // The keys are written into buffers of this thread, so that a call allocates nothing here
-        // unless it makes a bucket.
-        thread_local std::string keys[3];
+        // The keys are written on the stack, so that a call allocates nothing here unless it
+        // makes a bucket.
+        detail::key_text keys[3];
         want wants[3];
         int n = 0;
         if (limits.per_user) wants[n++] = {&limits.per_user, join(keys[0], 'u', caller.tenant, caller.user, tool), "user"};
@@ -86,28 +84,8 @@ private:
     };
 
     // Lengths first: no choice of names can make two keys collide.
-    // Written through a pointer into room the buffer keeps from call to call.
-    static std::string_view join(std::string& k, char kind, std::string_view tenant, std::string_view user, std::string_view tool) {
-        char digits[2][24];
-        const char* ends[2] = {std::to_chars(digits[0], digits[0] + 24, tenant.size()).ptr,
-                               std::to_chars(digits[1], digits[1] + 24, user.size()).ptr};
-        const std::size_t size = 1 + static_cast<std::size_t>(ends[0] - digits[0]) + 1 + tenant.size() +
-                                 static_cast<std::size_t>(ends[1] - digits[1]) + 1 + user.size() + tool.size();
-        if (k.size() < size) k.resize(size);
-        char* w = k.data();
-        *w++ = kind;
-        auto put = [&w](const char* p, std::size_t n) {
-            if (n) std::memcpy(w, p, n); // an empty view may have no data at all
-            w += n;
-        };
-        put(digits[0], static_cast<std::size_t>(ends[0] - digits[0]));
-        *w++ = ':';
-        put(tenant.data(), tenant.size());
-        put(digits[1], static_cast<std::size_t>(ends[1] - digits[1]));
-        *w++ = ':';
-        put(user.data(), user.size());
-        put(tool.data(), tool.size());
-        return std::string_view(k.data(), size);
+    static std::string_view join(detail::key_text& k, char kind, std::string_view tenant, std::string_view user, std::string_view tool) {
+        return k.plain(std::string_view(&kind, 1)).counted(tenant).counted(user).plain(tool).view();
     }
 
     // Looked up by the views the keys are written into, without a string made for the lookup.

@@ -116,6 +116,8 @@ private:
 };
 
 class server {
+    struct catalog; // the registered tools, resources and prompts: below
+
 public:
     explicit server(server_options options = {}) : options_(std::move(options)) {}
 
@@ -203,26 +205,19 @@ public:
     // Reads one message of text, as jsonrpc::read does, except that a tools/call's arguments go
     // straight into the input of the tool it names, without a JSON value in between.
     jsonrpc::message read(std::string_view text) const {
-        // The catalog is looked at only by a tools/call that names its tool before its arguments.
         std::shared_ptr<const catalog> cat;
-        auto lookup = [&](std::string_view name) -> const detail::input_decoder* {
-            if (!cat) cat = snapshot();
-            auto it = cat->by_name.find(name);
-            return it == cat->by_name.end() ? nullptr : cat->tools[it->second]->steps->decoder;
-        };
-        try {
-            if (auto m = detail::read_call(text, options_.limits, lookup)) return std::move(*m);
-        } catch (const std::exception&) {
-            // Out of memory on the way: the usual way says what it can.
-        }
-        return jsonrpc::read(text, options_.limits);
+        return read(text, cat);
     }
 
     // Answers one message of text: writes the reply's JSON text (an object, or an array for a
     // batch) into `reply`, or returns false when there is none (notifications, responses). What
     // transports call: a tools/call's reply is written as text, without a DOM in between.
     bool handle(std::string_view text, session& s, std::string& reply, std::stop_token stop = {}) const {
-        return handle(read(text), s, reply, std::move(stop));
+        std::shared_ptr<const catalog> cat; // what the reading looked the tool up in: the call uses it too
+        auto message = read(text, cat);
+        reply.clear();
+        if (auto* b = std::get_if<jsonrpc::batch>(&message)) return handle_batch(b->items, s, reply, stop);
+        return handle_one(std::move(message), s, reply, stop, cat.get());
     }
 
     // The same for a message already read (a transport that looks at messages before serving them).
@@ -246,11 +241,12 @@ public:
 
 private:
     // Appends the reply to `out`; false (and `out` as it was) when there is none.
-    bool handle_one(jsonrpc::message message, session& s, std::string& out, const std::stop_token& stop) const {
+    bool handle_one(jsonrpc::message message, session& s, std::string& out, const std::stop_token& stop,
+                    const catalog* read_with = nullptr) const {
         if (auto* bad = std::get_if<jsonrpc::malformed>(&message)) return put(out, jsonrpc::make_error(bad->id, bad->code, bad->message));
         if (auto* r = std::get_if<jsonrpc::request>(&message)) {
             if (r->id && r->method == "tools/call" && s.initialized()) // the hot one, written as text
-                return call_tool(*snapshot(), *r, s, stop, out);
+                return call_tool(read_with ? *read_with : *snapshot(), *r, s, stop, out);
             return put(out, dispatch(*r, s, stop));
         }
         if (auto* r = std::get_if<jsonrpc::response>(&message)) deliver(std::move(*r), s);
@@ -339,6 +335,22 @@ private:
     std::shared_ptr<const catalog> snapshot() const {
         std::lock_guard lock(catalog_mutex_);
         return catalog_;
+    }
+
+    // read(), keeping the catalog it looked in (null when it did not look).
+    jsonrpc::message read(std::string_view text, std::shared_ptr<const catalog>& cat) const {
+        // The catalog is looked at only by a tools/call that names its tool before its arguments.
+        auto lookup = [&](std::string_view name) -> const detail::input_decoder* {
+            if (!cat) cat = snapshot();
+            auto it = cat->by_name.find(name);
+            return it == cat->by_name.end() ? nullptr : cat->tools[it->second]->steps->decoder;
+        };
+        try {
+            if (auto m = detail::read_call(text, options_.limits, lookup)) return std::move(*m);
+        } catch (const std::exception&) {
+            // Out of memory on the way: the usual way says what it can.
+        }
+        return jsonrpc::read(text, options_.limits);
     }
 
     // add's part that does not depend on the tool's type, compiled once.

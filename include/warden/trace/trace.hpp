@@ -99,13 +99,25 @@ constexpr std::uint64_t hex_digits(std::uint32_t x) noexcept {
     return v + 0x3030303030303030u + letters * ('a' - '0' - 10);
 }
 
+// A thread's random numbers for ids: splitmix64 from a seed the system draws per thread. Ids need
+// to be unique and unpredictable by chance, not secret; a draw costs a few instructions.
+inline std::uint64_t random_id_bits() noexcept {
+    thread_local std::uint64_t state = [] {
+        std::random_device device;
+        return std::uint64_t{device()} << 32 ^ device();
+    }();
+    std::uint64_t z = state += 0x9e3779b97f4a7c15ull;
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}
+
 // `digits` random hex digits, written over `s` (in the room it has).
 inline void write_random_hex(std::string& s, std::size_t digits) {
-    thread_local std::mt19937_64 gen(std::random_device{}());
     s.resize(digits);
     // Sixteen digits from each draw; their order is no matter, they are random.
     for (std::size_t i = 0; i < digits; i += 16) {
-        const std::uint64_t v = gen();
+        const std::uint64_t v = random_id_bits();
         const std::uint64_t halves[2] = {hex_digits(static_cast<std::uint32_t>(v)), hex_digits(static_cast<std::uint32_t>(v >> 32))};
         std::memcpy(s.data() + i, halves, std::min<std::size_t>(16, digits - i));
     }
