@@ -336,9 +336,11 @@ if (args.allocations) {
         '(the input, and its strings longer than the small-string buffer), stages of yours or not. The reply is',
         'written as text into a string the caller keeps, so it allocates nothing once that string has grown. What',
         'is left with a stage of yours: the arguments\' exact text it sees (one string; `call_info::arguments()`',
-        'reads it into a value only when asked); with a trace: the record\'s id and stage list, and the arguments\'',
-        'text it keeps, which then serves the stage too when the input holds no secret;',
-        'with the store, the key and the result\'s copy in the store. The approver of `server_scoped` gets its',
+        'reads it into a value only when asked), unless a trace record holds it: records are reused by each thread,',
+        'so their id, stage list and arguments\' text keep their room from call to call, and the arguments\' text',
+        'serves the stage too when the input holds no secret. The store\'s key is written on the stack, and the',
+        'result into the room of the entry it reuses. What every call still allocates: its stop source (for',
+        'cancellation), the decoded input and its long strings. The approver of `server_scoped` gets its',
         'request with the arguments as a value and the preview.', '');
 }
 
