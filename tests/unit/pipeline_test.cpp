@@ -379,6 +379,50 @@ TEST_CASE("rate_limiter: buckets refill over time and limits combine", "[pipelin
     CHECK(!limiter.take("t", {"xy", "a", {}}, one, t0).allowed); // and the same caller does share one
 }
 
+// A thread remembers the last bucket of each kind it took from: the memory must never stand for
+// another limiter's bucket, another caller's or tool's, or one a sweep has erased.
+TEST_CASE("rate_limiter: what a thread remembers of its last bucket is only ever that bucket", "[pipeline]") {
+    warden::rate_limits two{.per_user = {2, std::chrono::seconds(10)}};
+    const warden::principal ann{"ann", "acme", {}};
+    auto t0 = warden::rate_limiter::clock::now();
+    {
+        auto first = std::make_unique<warden::rate_limiter>(), second = std::make_unique<warden::rate_limiter>();
+        for (int i = 0; i < 2; ++i) { // taken in turns, each limiter counts its own calls
+            CHECK(first->take("t", ann, two, t0).allowed);
+            CHECK(second->take("t", ann, two, t0).allowed);
+        }
+        CHECK(!first->take("t", ann, two, t0).allowed);
+        CHECK(!second->take("t", ann, two, t0).allowed);
+        // A limiter made where the last one was (likely the same address) starts empty.
+        first.reset();
+        first = std::make_unique<warden::rate_limiter>();
+        CHECK(first->take("t", ann, two, t0).allowed);
+        CHECK(first->take("t", ann, two, t0).allowed);
+        CHECK(!first->take("t", ann, two, t0).allowed);
+    }
+    // Another tool, tenant or user right after: its own bucket.
+    warden::rate_limiter limiter;
+    CHECK(limiter.take("t", ann, two, t0).allowed);
+    CHECK(limiter.take("u", ann, two, t0).allowed);
+    CHECK(limiter.take("t", {"ann", "other", {}}, two, t0).allowed);
+    CHECK(limiter.take("t", {"bob", "acme", {}}, two, t0).allowed);
+    CHECK(limiter.take("t", ann, two, t0).allowed);
+    CHECK(!limiter.take("t", ann, two, t0).allowed);
+    // Another thread's callers, enough for a sweep a minute later: ann's bucket, full again by
+    // then, is erased, while this thread still remembers it. Asked again (at a time when her old
+    // bucket would hold one token), she gets a new bucket with two.
+    warden::rate_limiter swept;
+    CHECK(swept.take("t", ann, two, t0).allowed);
+    std::thread others([&] {
+        for (int i = 0; i < 600; ++i) swept.take("t", {"u" + std::to_string(i), "acme", {}}, two, t0 + std::chrono::minutes(1));
+    });
+    others.join();
+    const auto soon = t0 + std::chrono::seconds(1);
+    CHECK(swept.take("t", ann, two, soon).allowed);
+    CHECK(swept.take("t", ann, two, soon).allowed);
+    CHECK(!swept.take("t", ann, two, soon).allowed);
+}
+
 TEST_CASE("pipeline: your stage runs after authorization and before the rate limit", "[pipeline]") {
     auto filter = std::make_shared<word_filter>();
     std::atomic<int> runs{0};
@@ -1046,11 +1090,11 @@ TEST_CASE("a trace's start time is the wall-clock time of the call's steady star
 
 // Keys are written on the stack up to its room, then on the heap: the same text either way.
 TEST_CASE("key_text spells the same key on the stack and past its room", "[pipeline]") {
-    for (std::size_t a = 0; a <= 200; a += 7)
+    for (std::size_t a = 0; a <= 200; ++a)
         for (std::size_t b : {std::size_t{0}, std::size_t{1}, std::size_t{150}, std::size_t{170}}) {
             const std::string first(a, 'a'), second(b, 'b');
             warden::detail::key_text k;
-            k.plain("u").counted(first).counted(second).plain("tool");
+            k.plain('u').counted(first).counted(second).plain("tool");
             const std::string expected = "u" + std::to_string(a) + ":" + first + std::to_string(b) + ":" + second + "tool";
             REQUIRE(k.view() == expected);
         }

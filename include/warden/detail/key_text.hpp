@@ -24,12 +24,21 @@ public:
         put(part.data(), part.size());
         return *this;
     }
+    key_text& plain(char c) {
+        put(&c, 1);
+        return *this;
+    }
     // `part` after its length and ':': no choice of parts can spell the key of another.
     key_text& counted(std::string_view part) {
-        char digits[24];
-        const char* end = std::to_chars(digits, digits + sizeof digits, part.size()).ptr;
-        put(digits, static_cast<std::size_t>(end - digits));
-        put(":", 1);
+        if (heap_.empty() && sizeof room_ - size_ > 21) { // the digits of any size and ':' fit: written in place
+            size_ = static_cast<std::size_t>(std::to_chars(room_ + size_, room_ + sizeof room_, part.size()).ptr - room_);
+            room_[size_++] = ':';
+        } else {
+            char digits[24];
+            const char* end = std::to_chars(digits, digits + sizeof digits, part.size()).ptr;
+            put(digits, static_cast<std::size_t>(end - digits));
+            put(":", 1);
+        }
         return plain(part);
     }
 
