@@ -209,7 +209,13 @@ public:
     }
     ~reused_trace() {
         auto& kept = this_thread();
-        if (kept.size() < 4) kept.push_back(std::move(record_));
+        if (kept.size() < 4) {
+            try {
+                kept.push_back(std::move(record_));
+            } catch (...) {
+                // No room to keep it: the record is freed instead.
+            }
+        }
     }
     reused_trace(const reused_trace&) = delete;
     reused_trace& operator=(const reused_trace&) = delete;
@@ -232,6 +238,7 @@ private:
         give_back_room(t.arguments_json);
         t.stages.clear();
         t.upstream.clear();
+        if (t.upstream.capacity() > 64) std::vector<upstream_record>().swap(t.upstream); // a call of many
         t.outcome = "ok";
         t.replayed = false;
         t.duration = {};
