@@ -6,6 +6,7 @@
 // durable and shared stores implement the same three calls.
 
 #include <warden/detail/json_text.hpp>
+#include <warden/detail/splitmix.hpp>
 
 #include <boost/json/object.hpp>
 #include <boost/json/parse.hpp>
@@ -186,13 +187,7 @@ private:
         std::random_device random;
         std::uint64_t x = std::uint64_t{random()} << 32 ^ random();
         std::array<std::uint64_t, 15> keys;
-        for (auto& key : keys) { // splitmix64 from the drawn seed
-            x += 0x9e3779b97f4a7c15ull;
-            std::uint64_t z = x;
-            z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-            z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-            key = z ^ (z >> 31);
-        }
+        for (auto& key : keys) key = detail::splitmix64(x); // from the drawn seed
         return keys;
     }
     // Results live for hours, not nanoseconds: the kernel's coarse clock (the time of the last

@@ -6,6 +6,7 @@
 // once the call is over.
 
 #include <warden/detail/json_text.hpp>
+#include <warden/detail/splitmix.hpp>
 
 #include <boost/json/object.hpp>
 #include <boost/json/parse.hpp>
@@ -106,10 +107,7 @@ inline std::uint64_t random_id_bits() noexcept {
         std::random_device device;
         return std::uint64_t{device()} << 32 ^ device();
     }();
-    std::uint64_t z = state += 0x9e3779b97f4a7c15ull;
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
+    return splitmix64(state);
 }
 
 // `digits` random hex digits, written over `s` (in the room it has).
