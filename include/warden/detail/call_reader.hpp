@@ -209,27 +209,28 @@ private:
     bool calls_tool_ = false, named_ = false, seen_arguments_ = false, in_args_ = false, took_arguments_ = false;
 };
 
-// The request, with a tools/call's arguments decoded into `input` when it could; nothing when
-// the message must be read the usual way (jsonrpc::read), which then says what it is or what is
-// wrong with it.
+// Reads the request into `out`, with a tools/call's arguments decoded into `input` when it
+// could; false (and `out` left to be overwritten) when the message must be read the usual way
+// (jsonrpc::read), which then says what it is or what is wrong with it. The request is built in
+// `out`, where the server serves it: not moved through an optional on the way.
 template<class Lookup>
-std::optional<jsonrpc::message> read_call(std::string_view text, const parse_options& limits, const Lookup& lookup) {
-    if (text.size() > limits.max_bytes) return std::nullopt;
+bool read_call(std::string_view text, const parse_options& limits, const Lookup& lookup, jsonrpc::message& out) {
+    if (text.size() > limits.max_bytes) return false;
     unsigned char temp[4096];
     call_handler<Lookup> h(temp, sizeof(temp), lookup, text);
     h.dom.st.reset();
-    if (!text_scanner<call_handler<Lookup>>(h, limits.max_depth).scan(text) || !h.is_request()) return std::nullopt;
-    jsonrpc::request r;
+    if (!text_scanner<call_handler<Lookup>>(h, limits.max_depth).scan(text) || !h.is_request()) return false;
+    jsonrpc::request& r = out.emplace<jsonrpc::request>();
     if (h.params_in_dom) {
         boost::json::value params = h.dom.st.release();
-        if (member_count(params) != h.dom.keys) return std::nullopt; // a repeated key
+        if (member_count(params) != h.dom.keys) return false; // a repeated key
         r.params = std::move(params.get_object());
     }
     r.id = std::move(h.id);
     r.method = std::move(h.method);
     h.finish();
     r.decoded = std::move(h.input);
-    return jsonrpc::message(std::move(r));
+    return true;
 }
 
 } // namespace warden::detail

@@ -241,7 +241,7 @@ public:
 
 private:
     // Appends the reply to `out`; false (and `out` as it was) when there is none.
-    bool handle_one(jsonrpc::message message, session& s, std::string& out, const std::stop_token& stop,
+    bool handle_one(jsonrpc::message&& message, session& s, std::string& out, const std::stop_token& stop,
                     const catalog* read_with = nullptr) const {
         if (auto* bad = std::get_if<jsonrpc::malformed>(&message)) return put(out, jsonrpc::make_error(bad->id, bad->code, bad->message));
         if (auto* r = std::get_if<jsonrpc::request>(&message)) {
@@ -345,12 +345,14 @@ private:
             auto it = cat->by_name.find(name);
             return it == cat->by_name.end() ? nullptr : cat->tools[it->second]->steps->decoder;
         };
+        jsonrpc::message message; // one object, returned by every path (no move on the way out)
         try {
-            if (auto m = detail::read_call(text, options_.limits, lookup)) return std::move(*m);
+            if (detail::read_call(text, options_.limits, lookup, message)) return message;
         } catch (const std::exception&) {
             // Out of memory on the way: the usual way says what it can.
         }
-        return jsonrpc::read(text, options_.limits);
+        message = jsonrpc::read(text, options_.limits);
+        return message;
     }
 
     // add's part that does not depend on the tool's type, compiled once.
