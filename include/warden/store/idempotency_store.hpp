@@ -6,6 +6,7 @@
 // durable and shared stores implement the same three calls.
 
 #include <warden/detail/json_text.hpp>
+#include <warden/detail/keyed_digest.hpp>
 #include <warden/detail/splitmix.hpp>
 
 #include <boost/json/object.hpp>
@@ -131,7 +132,7 @@ public:
     }
 
 private:
-    using digest = std::array<std::uint64_t, 3>;
+    using digest = detail::keyed_digest_value;
     struct slot {
         std::uint32_t hash;  // the low 32 bits of the key's digest: where it belongs, and a first check
         std::uint32_t entry; // its index + 1; 0 for a free slot
@@ -148,45 +149,11 @@ private:
     static constexpr std::uint32_t no_entry = ~std::uint32_t{0};
     static constexpr std::size_t kept_room = 4096; // a freed entry keeps this much of its text's room
 
-    // Three lanes over 32 bytes at a time. Each multiplies pairs of the block's words, mixed with
-    // keys of its own drawn from the secret, into 128 bits, folds them to 64, and chains only one
-    // of its two products through its state: the lanes and their second products run side by
-    // side, so a long text costs about one multiply's latency per 32 bytes.
-    static std::uint64_t fold(std::uint64_t x, std::uint64_t y) noexcept {
-#if defined(__SIZEOF_INT128__)
-        const unsigned __int128 p = static_cast<unsigned __int128>(x) * y;
-        return static_cast<std::uint64_t>(p) ^ static_cast<std::uint64_t>(p >> 64);
-#else
-        const std::uint64_t xl = x & 0xffffffffu, xh = x >> 32, yl = y & 0xffffffffu, yh = y >> 32;
-        const std::uint64_t ll = xl * yl, lh = xl * yh, hl = xh * yl, hh = xh * yh;
-        const std::uint64_t mid = (ll >> 32) + (lh & 0xffffffffu) + (hl & 0xffffffffu);
-        const std::uint64_t lo = (mid << 32) | (ll & 0xffffffffu);
-        const std::uint64_t hi = hh + (lh >> 32) + (hl >> 32) + (mid >> 32);
-        return lo ^ hi;
-#endif
-    }
-    digest digest_of(std::string_view text) const {
-        const auto& k = keys_;
-        const std::uint64_t n = text.size();
-        std::uint64_t a = k[0] ^ n, b = k[1] + n, c = k[2] ^ std::rotl(n, 32);
-        auto block = [&](const char* p) {
-            std::uint64_t w[4];
-            std::memcpy(w, p, 32);
-            a = fold(w[0] ^ a ^ k[3], w[1] ^ k[4]) ^ fold(w[2] ^ k[9], w[3] ^ k[10]);
-            b = fold(w[1] ^ b ^ k[5], w[2] ^ k[6]) ^ fold(w[3] ^ k[11], w[0] ^ k[12]);
-            c = fold(w[2] ^ c ^ k[7], w[3] ^ k[8]) ^ fold(w[0] ^ k[13], w[1] ^ k[14]);
-        };
-        std::size_t i = 0;
-        for (; i + 32 <= text.size(); i += 32) block(text.data() + i);
-        char last[32] = {};
-        std::memcpy(last, text.data() + i, text.size() - i); // the length, mixed in first, tells the padding apart
-        block(last);
-        return {fold(a ^ k[0], b ^ k[8]), fold(b ^ k[1], c ^ k[4]), fold(c ^ k[2], a ^ k[6])};
-    }
-    static std::array<std::uint64_t, 15> draw_keys() {
+    digest digest_of(std::string_view text) const noexcept { return detail::keyed_digest(keys_, text); }
+    static detail::digest_keys draw_keys() {
         std::random_device random;
         std::uint64_t x = std::uint64_t{random()} << 32 ^ random();
-        std::array<std::uint64_t, 15> keys;
+        detail::digest_keys keys;
         for (auto& key : keys) key = detail::splitmix64(x); // from the drawn seed
         return keys;
     }
@@ -304,7 +271,7 @@ private:
 
     std::chrono::seconds ttl_;
     std::size_t max_results_;
-    std::array<std::uint64_t, 15> keys_; // drawn when the store is made
+    detail::digest_keys keys_; // drawn when the store is made
     std::uint64_t generation_ = 0;
     struct stored {
         std::uint32_t entry;
