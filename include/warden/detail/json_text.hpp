@@ -7,9 +7,11 @@
 #include <boost/json/serializer.hpp>
 #include <boost/json/value.hpp>
 
+#include <algorithm>
 #include <bit>
 #include <charconv>
 #include <cmath>
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -68,8 +70,26 @@ inline const char* next_escape(const char* p, const char* end) noexcept {
     return p;
 }
 
-inline void append_json_string(std::string& out, std::string_view s) {
+// One escaped byte at `w`: two bytes, or six for a control character without a short form.
+inline char* write_escape(char* w, unsigned char c) noexcept {
     static constexpr char hex[] = "0123456789abcdef";
+    *w++ = '\\';
+    switch (c) {
+    case '"': *w++ = '"'; break;
+    case '\\': *w++ = '\\'; break;
+    case '\n': *w++ = 'n'; break;
+    case '\r': *w++ = 'r'; break;
+    case '\t': *w++ = 't'; break;
+    default:
+        std::memcpy(w, "u00", 3);
+        w[3] = hex[(c >> 4) & 0xf];
+        w[4] = hex[c & 0xf];
+        w += 5;
+    }
+    return w;
+}
+
+inline void append_json_string(std::string& out, std::string_view s) {
     const char* p = s.data();
     const char* const end = p + s.size();
     const char* escape = next_escape(p, end);
@@ -84,19 +104,66 @@ inline void append_json_string(std::string& out, std::string_view s) {
     // escape takes at most six bytes where the byte took one.
     std::size_t marks = 0;
     const char* q = escape;
-    for (; end - q >= 8; q += 8) {
-        std::uint64_t w;
-        std::memcpy(&w, q, 8);
-        // The marks are high bits: moved to the bytes' low bits, one multiply sums them into the top byte.
-        marks += static_cast<std::size_t>(((escape_marks(w) >> 7) * 0x0101010101010101u) >> 56);
-    }
-    marks += static_cast<std::size_t>(end - q); // the last few, each counted as one
+    // A short rest is not counted: room for its worst case costs less than counting it.
+    if (end - escape > 64)
+        for (; end - q >= 8; q += 8) {
+            std::uint64_t w;
+            std::memcpy(&w, q, 8);
+            // The marks are high bits: moved to the bytes' low bits, one multiply sums them into the top byte.
+            marks += static_cast<std::size_t>(((escape_marks(w) >> 7) * 0x0101010101010101u) >> 56);
+        }
+    marks += static_cast<std::size_t>(end - q); // the rest, each counted as one
     const std::size_t at = out.size();
+#if defined(__SSE2__)
+    // Sixteen more: the plain bytes are moved sixteen at a time, and the last store may reach past them.
+    out.resize(at + s.size() + 5 * marks + 2 + 16);
+#else
     out.resize(at + s.size() + 5 * marks + 2);
+#endif
     char* w = out.data() + at;
     *w++ = '"';
     std::memcpy(w, p, static_cast<std::size_t>(escape - p));
     w += escape - p;
+#if defined(__SSE2__)
+    // From the first escape on, sixteen bytes at a time: each escape of a block is found in its
+    // mask, the bytes before it moved with one store of sixteen (those past it are written over
+    // next), then its escape written. A load reads up to 31 bytes past where its block starts, so
+    // the last bytes (fewer than 32) are copied first into room padded with spaces, which need no
+    // escape.
+    const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\'), control = _mm_set1_epi8(0x1f);
+    char padded[48];
+    const char* b = escape;
+    const char* block_end = end; // of the bytes `b` walks: the text's, or the padded copy's
+    bool in_copy = false;
+    for (;;) {
+        if (!in_copy && block_end - b < 32) {
+            const auto left = static_cast<std::size_t>(block_end - b);
+            if (left == 0) break;
+            std::memset(padded, ' ', sizeof padded);
+            std::memcpy(padded, b, left);
+            b = padded;
+            block_end = padded + left;
+            in_copy = true;
+        }
+        if (b >= block_end) break;
+        const auto length = static_cast<unsigned>(std::min<std::ptrdiff_t>(16, block_end - b));
+        const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(b));
+        auto mask = static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(
+            _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)), _mm_cmpeq_epi8(_mm_min_epu8(v, control), v))));
+        unsigned from = 0;
+        for (; mask; mask &= mask - 1) {
+            const auto k = static_cast<unsigned>(std::countr_zero(mask));
+            _mm_storeu_si128(reinterpret_cast<__m128i*>(w), _mm_loadu_si128(reinterpret_cast<const __m128i*>(b + from)));
+            w = write_escape(w + (k - from), static_cast<unsigned char>(b[k]));
+            from = k + 1;
+        }
+        if (from < length) {
+            _mm_storeu_si128(reinterpret_cast<__m128i*>(w), _mm_loadu_si128(reinterpret_cast<const __m128i*>(b + from)));
+            w += length - from;
+        }
+        b += length;
+    }
+#else
     // From the first escape on, eight bytes at a time: the bytes before a word's first mark are
     // copied at once (all eight are; the room left always holds them), then its escape written.
     // The lowest mark names the first byte only where the first byte is the lowest (little-endian).
@@ -112,24 +179,10 @@ inline void append_json_string(std::string& out, std::string_view s) {
             if (plain == 8) continue;
         }
         const auto c = static_cast<unsigned char>(*p++);
-        if (!must_escape(c)) {
-            *w++ = static_cast<char>(c);
-            continue;
-        }
-        *w++ = '\\';
-        switch (c) {
-        case '"': *w++ = '"'; break;
-        case '\\': *w++ = '\\'; break;
-        case '\n': *w++ = 'n'; break;
-        case '\r': *w++ = 'r'; break;
-        case '\t': *w++ = 't'; break;
-        default:
-            std::memcpy(w, "u00", 3);
-            w[3] = hex[(c >> 4) & 0xf];
-            w[4] = hex[c & 0xf];
-            w += 5;
-        }
+        if (!must_escape(c)) *w++ = static_cast<char>(c);
+        else w = write_escape(w, c);
     }
+#endif
     *w++ = '"';
     out.resize(static_cast<std::size_t>(w - out.data()));
 }
