@@ -23,6 +23,7 @@
 
 #include <boost/json/parse.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <new>
@@ -354,15 +355,23 @@ void stages_full(benchmark::State& state) {
 
 } // namespace bench
 
-BENCHMARK(bench::parse_request);
-BENCHMARK(bench::direct_call);
-BENCHMARK(bench::server_bare);
-BENCHMARK(bench::server_invalid);
-BENCHMARK(bench::server_scoped);
-BENCHMARK(bench::server_limited);
-BENCHMARK(bench::server_staged);
-BENCHMARK(bench::server_traced);
-BENCHMARK(bench::server_full);
-BENCHMARK(bench::stages_bare);
-BENCHMARK(bench::stages_full);
+namespace bench {
+// Besides the median, the fastest repetition of each row: on a shared machine noise only ever
+// adds time, so the fastest of several is the least disturbed (the report shows both).
+void with_fastest(benchmark::internal::Benchmark* b) {
+    b->ComputeStatistics("min", [](const std::vector<double>& v) { return *std::min_element(v.begin(), v.end()); });
+}
+} // namespace bench
+
+BENCHMARK(bench::parse_request)->Apply(bench::with_fastest);
+BENCHMARK(bench::direct_call)->Apply(bench::with_fastest);
+BENCHMARK(bench::server_bare)->Apply(bench::with_fastest);
+BENCHMARK(bench::server_invalid)->Apply(bench::with_fastest);
+BENCHMARK(bench::server_scoped)->Apply(bench::with_fastest);
+BENCHMARK(bench::server_limited)->Apply(bench::with_fastest);
+BENCHMARK(bench::server_staged)->Apply(bench::with_fastest);
+BENCHMARK(bench::server_traced)->Apply(bench::with_fastest);
+BENCHMARK(bench::server_full)->Apply(bench::with_fastest);
+BENCHMARK(bench::stages_bare)->Apply(bench::with_fastest);
+BENCHMARK(bench::stages_full)->Apply(bench::with_fastest);
 BENCHMARK_MAIN();

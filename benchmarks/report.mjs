@@ -197,6 +197,14 @@ const e2e = args.e2e
     ? endToEnd({ dir: args.e2e, idle: args['idle-sessions'], compile: args['compile-time'], docsDir: path.dirname(args.out) })
     : { lines: [], targets: [] };
 targets.push(...e2e.targets);
+if (args.pipeline) {
+    // Issue 4's target, also in the table; its section below says where the time goes.
+    const pb = JSON.parse(readFileSync(args.pipeline, 'utf8'));
+    const median = (name) => pb.benchmarks.find((x) => x.run_name === `bench::${name}` && x.aggregate_name === 'median').real_time;
+    const parse = median('parse_request'), own = median('server_full') - parse - median('direct_call');
+    targets.push({ input: 'pipeline', what: 'the whole pipeline adds no more than one `parse_request` (`server_full`, medians)',
+        met: own <= parse, detail: `${(own / parse).toFixed(2)}× (${fmtNs(own)} ns against ${fmtNs(parse)} ns)` });
+}
 
 out.push('## Targets', '');
 out.push('| input | target | result | |', '|---|---|---|---|');
@@ -287,11 +295,19 @@ if (args.pipeline) {
     const stagesOwn = median('stages_full') - direct;
     const serverOwn = median('server_full') - parse - direct;
     const met = serverOwn <= parse;
+    // The same ratio on each row's fastest repetition, where the run recorded it.
+    const fastest = (name) => pb.benchmarks.find((x) => x.run_name === `bench::${name}` && x.aggregate_name === 'min')?.real_time;
+    const fastestRatio = ['server_full', 'parse_request', 'direct_call'].every((n) => fastest(n) !== undefined)
+        ? (fastest('server_full') - fastest('parse_request') - fastest('direct_call')) / fastest('parse_request')
+        : null;
     out.push('',
         `**Target** (issue 4): the whole pipeline, without the approval round trip and the handler, adds no more than`,
-        `reading the request once. **${met ? 'Met' : 'Not met'}**: the whole server path of a write with every stage on adds`,
+        `reading the request once. **${met ? 'Met' : 'Not met'}** (judged on the medians): the whole server path of a write with every stage on adds`,
         `${(serverOwn / parse).toFixed(2)}× \`parse_request\` (\`server_full\`); the stages alone, on arguments parsed ahead, add`,
         `${(stagesOwn / parse).toFixed(2)}× (${((median('stages_bare') - direct) / parse).toFixed(2)}× for a read with scope, policy and approval).`,
+        ...(fastestRatio === null ? [] : [
+            `On each row's fastest of its repetitions (noise on a shared machine only ever adds time, so the fastest is the`,
+            `least disturbed; the repetitions of all rows ran interleaved), \`server_full\` adds ${fastestRatio.toFixed(2)}× \`parse_request\`.`]),
         'The reply is written as text: the CallToolResult and its JSON-RPC envelope go straight into the',
         'transport\'s string (`server::handle(message, session, reply)`), and the input becomes JSON text once, for',
         'the trace, your stages and the idempotency fingerprint. The `server_*` rows include writing that text, which',
@@ -299,7 +315,7 @@ if (args.pipeline) {
         '(the idempotency key) up in the request\'s text, so that every call writes the store from one request buffer in',
         'the cache, as a transport\'s reused read buffer is (requests made ahead, thousands of them, streamed megabytes',
         'through the cache that no server reads, and cost about 100 ns per call in store misses). Where the own cost',
-        'goes, from profiles: the store (a digest of the arguments and two of the key, a cache miss for the new key\'s',
+        'goes, from profiles: the store (a digest of the arguments, in AES rounds where the CPU has them, and two of the key, a cache miss for the new key\'s',
         'slot in a table of thousands of results, the copy of the result; what its finish will touch is asked for',
         'when the key is claimed), the call\'s bookkeeping (a stop source per call, for cancellation; the session',
         'reuses its map node), four reads of the clock (the call\'s start, which the deadline, the rate limit and the',
