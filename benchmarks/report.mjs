@@ -367,8 +367,8 @@ if (args['load-after']) loadNote.push(`${args['load-after']} when it ended`);
 const load1 = Number((args['load-before'] || '0').split(' ')[0]);
 out.push(
     `- Command: \`${args.command}\`, which configures and builds \`build-bench/\` (${buildType || 'unknown build type'}), runs`,
-    '  `bench_validation --benchmark_format=json --benchmark_repetitions=5 --benchmark_report_aggregates_only=true`,',
-    '  `bench_pipeline` and `bench_allocations` (10 repetitions of 0.2 s, `--benchmark_enable_random_interleaving=true`:',
+    '  `bench_validation --benchmark_format=json --benchmark_repetitions=5 --benchmark_enable_random_interleaving=true --benchmark_report_aggregates_only=true`,',
+    '  `bench_pipeline` and `bench_allocations` (10 repetitions of 0.2 s; all three with `--benchmark_enable_random_interleaving=true`:',
     '  the rows\' repetitions in random order, so that a noisy stretch of the machine falls on every row alike, since the',
     '  rows are read as ratios of one another), `node benchmarks/validators.mjs`, the end-to-end matrix',
     '  (`matrix.mjs --reps 3` from a copy of `../shared/bench`, once per server), `benchmarks/idle_sessions.mjs`,',
