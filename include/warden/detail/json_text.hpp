@@ -48,18 +48,23 @@ inline void give_back_room(std::string& s, std::size_t kept = kept_buffer_room) 
 // One byte of a JSON string that must be escaped: a control character, '"' or '\\'.
 constexpr bool must_escape(unsigned char c) noexcept { return c < 0x20 || c == '"' || c == '\\'; }
 
+#if defined(__SSE2__)
+// The bytes of the sixteen at `p` that a JSON string must escape, one bit each, lowest first.
+inline unsigned escape_mask16(const char* p) noexcept {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    // Unsigned: the bytes the minimum leaves alone are 0x1f or less (past ASCII is no escape).
+    const __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))),
+                                     _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x1f)), v));
+    return static_cast<unsigned>(_mm_movemask_epi8(hit));
+}
+#endif
+
 // The first byte from p on that a JSON string must escape, or `end`: sixteen at a time where
 // SSE2 is there (every x86-64), eight at a time otherwise.
 inline const char* next_escape(const char* p, const char* end) noexcept {
 #if defined(__SSE2__)
-    const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\'), control = _mm_set1_epi8(0x1f);
-    for (; end - p >= 16; p += 16) {
-        const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-        // Unsigned: the bytes the minimum leaves alone are 0x1f or less (past ASCII is no escape).
-        const __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)),
-                                         _mm_cmpeq_epi8(_mm_min_epu8(v, control), v));
-        if (const int mask = _mm_movemask_epi8(hit)) return p + std::countr_zero(static_cast<unsigned>(mask));
-    }
+    for (; end - p >= 16; p += 16)
+        if (const unsigned mask = escape_mask16(p)) return p + std::countr_zero(mask);
 #endif
     for (; end - p >= 8; p += 8) {
         std::uint64_t w;
@@ -130,28 +135,9 @@ inline void append_json_string(std::string& out, std::string_view s) {
     // next), then its escape written. A load reads up to 31 bytes past where its block starts, so
     // the last bytes (fewer than 32) are copied first into room padded with spaces, which need no
     // escape.
-    const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\'), control = _mm_set1_epi8(0x1f);
-    char padded[48];
-    const char* b = escape;
-    const char* block_end = end; // of the bytes `b` walks: the text's, or the padded copy's
-    bool in_copy = false;
-    for (;;) {
-        if (!in_copy && block_end - b < 32) {
-            const auto left = static_cast<std::size_t>(block_end - b);
-            if (left == 0) break;
-            std::memset(padded, ' ', sizeof padded);
-            std::memcpy(padded, b, left);
-            b = padded;
-            block_end = padded + left;
-            in_copy = true;
-        }
-        if (b >= block_end) break;
-        const auto length = static_cast<unsigned>(std::min<std::ptrdiff_t>(16, block_end - b));
-        const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(b));
-        auto mask = static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(
-            _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)), _mm_cmpeq_epi8(_mm_min_epu8(v, control), v))));
+    auto block = [&w](const char* b, unsigned length) {
         unsigned from = 0;
-        for (; mask; mask &= mask - 1) {
+        for (unsigned mask = escape_mask16(b); mask; mask &= mask - 1) {
             const auto k = static_cast<unsigned>(std::countr_zero(mask));
             _mm_storeu_si128(reinterpret_cast<__m128i*>(w), _mm_loadu_si128(reinterpret_cast<const __m128i*>(b + from)));
             w = write_escape(w + (k - from), static_cast<unsigned char>(b[k]));
@@ -161,8 +147,14 @@ inline void append_json_string(std::string& out, std::string_view s) {
             _mm_storeu_si128(reinterpret_cast<__m128i*>(w), _mm_loadu_si128(reinterpret_cast<const __m128i*>(b + from)));
             w += length - from;
         }
-        b += length;
-    }
+    };
+    const char* b = escape;
+    for (; end - b >= 32; b += 16) block(b, 16);
+    char padded[48];
+    const auto left = static_cast<unsigned>(end - b);
+    std::memset(padded, ' ', sizeof padded);
+    std::memcpy(padded, b, left);
+    for (unsigned at = 0; at < left; at += 16) block(padded + at, std::min(16u, left - at));
 #else
     // From the first escape on, eight bytes at a time: the bytes before a word's first mark are
     // copied at once (all eight are; the room left always holds them), then its escape written.
